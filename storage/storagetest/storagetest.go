@@ -346,7 +346,7 @@ func testSeek(t *testing.T, s storage.Store) {
 
 func testPutNeedsParent(t *testing.T, s storage.Store) {
 	ctx := context.Background()
-	for _, key := range []storage.Key{"/missing/a", "/missing/", "/missing/deeper/a", "/missing/deeper/"} {
+	for _, key := range []storage.Key{"/missing/a", "/missing/a/", "/missing/deeper/a", "/missing/deeper/b/"} {
 		_, err := s.Put(ctx, key, strings.NewReader(""), "text/plain", storage.Conditions{})
 		wantErr(t, fmt.Sprintf("Put(%q) without parent", key), err, storage.ErrNotExist)
 		wantNotExist(t, s, key)
