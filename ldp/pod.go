@@ -1,0 +1,66 @@
+package ldp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/seedpod/seedpod/storage"
+)
+
+// podName is what a pod may be called: it becomes the first path segment
+// of every URL in the pod, so it stays plain.
+var podName = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// ErrPodExists is returned by CreatePod for a name already taken.
+var ErrPodExists = errors.New("ldp: pod exists")
+
+// PodOptions say who may do what in a new pod.
+type PodOptions struct {
+	// Public grants everyone (foaf:Agent) full access, for demos and tests.
+	Public bool
+	// Owner, if set, is a WebID given Read, Write and Control.
+	Owner string
+}
+
+// CreatePod creates the pod name at /name/ with its root ACL. It is the
+// only way a top-level container comes to exist.
+func CreatePod(ctx context.Context, store storage.Store, name string, opt PodOptions) (storage.Key, error) {
+	if !podName.MatchString(name) {
+		return "", fmt.Errorf("ldp: pod name %q: use 1-63 lowercase letters, digits and inner hyphens", name)
+	}
+	if opt.Owner != "" {
+		if u, err := url.Parse(opt.Owner); err != nil || !u.IsAbs() || strings.ContainsAny(opt.Owner, "<>\"{}|^`\\ ") {
+			return "", fmt.Errorf("ldp: owner %q is not an absolute WebID URL", opt.Owner)
+		}
+	}
+	root := storage.Key("/" + name + "/")
+	if _, err := store.Put(ctx, root, nil, "", storage.Conditions{IfNoneMatch: "*"}); err != nil {
+		if errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrExist) {
+			return "", fmt.Errorf("%w: %s", ErrPodExists, name)
+		}
+		return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
+	}
+	acl := rootACL(opt)
+	if _, err := store.Put(ctx, auxKey(root, aclAux), strings.NewReader(acl), "text/turtle", storage.Conditions{}); err != nil {
+		return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
+	}
+	return root, nil
+}
+
+// rootACL is the ACL document of a new pod root. IRIs are relative, so the
+// pod can move to another host.
+func rootACL(opt PodOptions) string {
+	var b strings.Builder
+	b.WriteString("@prefix acl: <http://www.w3.org/ns/auth/acl#>.\n@prefix foaf: <http://xmlns.com/foaf/0.1/>.\n")
+	if opt.Owner != "" {
+		fmt.Fprintf(&b, "\n<#owner> a acl:Authorization;\n  acl:agent <%s>;\n  acl:accessTo <./>;\n  acl:default <./>;\n  acl:mode acl:Read, acl:Write, acl:Control.\n", opt.Owner)
+	}
+	if opt.Public {
+		b.WriteString("\n<#public> a acl:Authorization;\n  acl:agentClass foaf:Agent;\n  acl:accessTo <./>;\n  acl:default <./>;\n  acl:mode acl:Read, acl:Write, acl:Control.\n")
+	}
+	return b.String()
+}
