@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# bench.sh [-quick] [bench flags...]: build Seedpod and the bench, make sure
+# the Community Solid Server is installed in spec/css, then put the same load
+# on Seedpod (disk and MinIO), CSS and the bare baselines, all on loopback,
+# and print one table (also written to bin/bench-results.txt).
+# Needs bin/minio (make minio). Full run: about 3-4 minutes; -quick: under 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=$root/bin
+mkdir -p "$bin"
+
+go build -o "$bin/seedpod" ./cmd/seedpod
+go build -o "$bin/bench" ./spec/bench
+minio=${SEEDPOD_MINIO_BIN:-$bin/minio}
+if [ ! -x "$minio" ]; then
+	echo "bench.sh: $minio missing; run make minio" >&2
+	exit 1
+fi
+if [ ! -d spec/css/node_modules/@solid/community-server ]; then
+	echo "bench.sh: installing the Community Solid Server into spec/css" >&2
+	(cd spec/css && npm ci --no-audit --no-fund)
+fi
+
+exec "$bin/bench" \
+	-seedpod "$bin/seedpod" \
+	-minio "$minio" \
+	-css-start "$root/spec/css/start.sh" \
+	-out "$bin/bench-results.txt" \
+	"$@"

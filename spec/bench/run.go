@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+// idleSettle is how long a server idles after start-up before its idle RSS
+// is read.
+const idleSettle = 500 * time.Millisecond
+
+// row is one workload's measurement on one target.
+type row struct {
+	workload workload
+	res      loadResult
+	peakRSS  int64
+}
+
+// targetRun is everything measured on one target.
+type targetRun struct {
+	target  target
+	startup time.Duration
+	idleRSS int64
+	seeded  time.Duration
+	rows    []row
+	err     error // the target could not be started, seeded or kept up
+}
+
+// runBench runs cfg.targets one after another, each alone on the machine.
+// It returns the report even when a target failed, together with an error
+// naming the failures.
+func runBench(ctx context.Context, cfg config) (*report, error) {
+	dir, err := os.MkdirTemp(cfg.workDir, "seedpod-bench-*")
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{cfg: cfg, dir: dir}
+	if cfg.keep {
+		b.logf("data and server logs in %s", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	lastMinio := -1
+	for i, name := range cfg.targets {
+		if name == "seedpod-minio" || name == "minio-go" {
+			lastMinio = i
+		}
+	}
+	defer b.stopMinio()
+
+	rep := &report{cfg: cfg, when: time.Now()}
+	var failed []string
+	for i, name := range cfg.targets {
+		if ctx.Err() != nil {
+			break
+		}
+		tr := b.runTarget(ctx, targets[name])
+		rep.runs = append(rep.runs, tr)
+		if tr.err != nil {
+			failed = append(failed, name)
+			b.logf("%s: FAILED: %v", name, tr.err)
+		}
+		if i == lastMinio {
+			b.stopMinio()
+		}
+	}
+	rep.elapsed = time.Since(rep.when)
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
+	if len(failed) > 0 {
+		return rep, fmt.Errorf("targets failed: %v", failed)
+	}
+	return rep, nil
+}
+
+func (b *bench) stopMinio() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.minIO != nil {
+		b.minIO.proc.stop()
+		b.minIO = nil
+	}
+}
+
+// runTarget starts t, seeds it, runs each of its workloads and stops it.
+func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
+	tr := &targetRun{target: t}
+	b.logf("%s: starting", t.name)
+	inst, err := t.start(ctx, b)
+	if err != nil {
+		tr.err = err
+		return tr
+	}
+	defer inst.stop()
+	tr.startup = inst.startup
+	if inst.idleRSS == 0 && inst.proc != nil {
+		time.Sleep(idleSettle)
+		inst.idleRSS = inst.proc.rss()
+	}
+	tr.idleRSS = inst.idleRSS
+	b.logf("%s: up in %s, idle RSS %s", t.name, fmtMillis(tr.startup), fmtMB(tr.idleRSS))
+	if inst.seed {
+		t0 := time.Now()
+		if err := seedPod(ctx, inst.addr, b.cfg.children); err != nil {
+			tr.err = err
+			return tr
+		}
+		tr.seeded = time.Since(t0)
+		b.logf("%s: seeded 1 doc and %d children in %v", t.name, b.cfg.children, tr.seeded.Round(time.Millisecond))
+	}
+	for _, w := range inst.workloads {
+		spec := b.cfg.loadSpec(w)
+		var c client
+		if inst.newClient != nil {
+			c = inst.newClient(b.cfg, w)
+		} else {
+			c = newHTTPClient(b.cfg, inst.addr, httpRequestFor(w), spec.workers)
+		}
+		mem := watchMemory(inst.proc)
+		res := runLoad(ctx, c, spec)
+		r := row{workload: w, res: res, peakRSS: mem.done()}
+		tr.rows = append(tr.rows, r)
+		b.logf("%s: %-13s %9.0f req/s  p50 %s  p99 %s  errors %d  peak RSS %s",
+			t.name, w, res.rps, fmtMillis(res.p50), fmtMillis(res.p99), res.errs, fmtMB(r.peakRSS))
+		if res.firstErr != "" {
+			b.logf("%s: %s: first error: %s", t.name, w, res.firstErr)
+		}
+		if inst.proc != nil {
+			if done, err := inst.proc.exited(); done {
+				tr.err = fmt.Errorf("%s exited during %s (%v); log:\n%s", t.name, w, err, inst.proc.logTail())
+				return tr
+			}
+		}
+	}
+	return tr
+}
+
+// loadSpec returns the bounds of workload w.
+func (c config) loadSpec(w workload) loadSpec {
+	s := loadSpec{warmup: c.warmup, duration: c.duration}
+	switch w {
+	case getDoc:
+		s.workers, s.max = c.getWorkers, c.maxGet
+	case listContainer:
+		s.workers, s.max = c.listWorkers, c.maxList
+	case putDoc:
+		s.workers, s.max = c.putWorkers, c.maxPut
+	}
+	return s
+}
