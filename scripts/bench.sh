@@ -3,7 +3,8 @@
 # the Community Solid Server is installed in spec/css, then put the same load
 # on Seedpod (disk and MinIO), CSS and the bare baselines, all on loopback,
 # and print one table (also written to bin/bench-results.txt).
-# Needs bin/minio (make minio). Full run: about 3-4 minutes; -quick: under 1.
+# Needs bin/minio (make minio). Full run: about 4 minutes (plus up to 2 more
+# waiting for a quiet machine: other jobs skew the numbers); -quick: about 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -27,4 +28,5 @@ exec "$bin/bench" \
 	-minio "$minio" \
 	-css-start "$root/spec/css/start.sh" \
 	-out "$bin/bench-results.txt" \
+	-wait-idle 2m \
 	"$@"

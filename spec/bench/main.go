@@ -58,6 +58,8 @@ type config struct {
 
 	warmup, duration time.Duration // per workload
 	timeout          time.Duration // per request
+	pause            time.Duration // between the workloads of a target
+	waitIdle         time.Duration // at most, in all, for a quiet machine before targets
 	getWorkers       int
 	putWorkers       int
 	listWorkers      int
@@ -84,9 +86,10 @@ func defaultConfig() config {
 		warmup:      time.Second,
 		duration:    8 * time.Second,
 		timeout:     30 * time.Second,
+		pause:       time.Second,
 		getWorkers:  32,
 		putWorkers:  16,
-		listWorkers: 16,
+		listWorkers: 4, // CSS's 6 s resource locks expire under more
 		maxGet:      1_000_000,
 		maxPut:      100_000,
 		maxList:     100_000,
@@ -102,7 +105,8 @@ func defaultConfig() config {
 func (c *config) quick() {
 	c.warmup = 100 * time.Millisecond
 	c.duration = 2 * time.Second
-	c.getWorkers, c.putWorkers, c.listWorkers = 8, 4, 4
+	c.pause = 100 * time.Millisecond
+	c.getWorkers, c.putWorkers, c.listWorkers = 8, 4, 2
 	c.maxGet, c.maxPut, c.maxList = 400, 200, 100
 	c.children = 100
 }
@@ -117,7 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	duration := fs.Duration("duration", 0, "measured time per workload (default 8s, quick 2s)")
 	getWorkers := fs.Int("get-workers", 0, "concurrent GET workers (default 32)")
 	putWorkers := fs.Int("put-workers", 0, "concurrent PUT workers (default 16)")
-	listWorkers := fs.Int("list-workers", 0, "concurrent container-listing workers (default 16)")
+	listWorkers := fs.Int("list-workers", 0, "concurrent container-listing workers (default 4)")
 	maxReq := fs.Int("max-requests", 0, "cap on measured requests per workload (default 1e6 GET, 1e5 PUT and listing)")
 	children := fs.Int("children", 0, "children in the listed container (default 1000, quick 100)")
 	fs.StringVar(&cfg.client, "client", cfg.client, `HTTP client: "raw" (one keep-alive conn per worker, prebuilt requests) or "transport" (net/http Client)`)
@@ -126,6 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.cssStart, "css-start", cfg.cssStart, "script starting CSS: SCRIPT PORT DATADIR")
 	fs.StringVar(&cfg.workDir, "workdir", "", "parent directory for data and logs (default $TMPDIR)")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep data and server logs")
+	fs.DurationVar(&cfg.waitIdle, "wait-idle", 0, "before each target, wait for the CPUs to be under 15% busy, at most this long in all")
 	fs.StringVar(&cfg.out, "out", "", "also write the result table to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -10,10 +10,11 @@ import (
 
 // report is the result of a run.
 type report struct {
-	cfg     config
-	when    time.Time
-	elapsed time.Duration
-	runs    []*targetRun
+	cfg        config
+	when       time.Time
+	loadBefore string // 1-minute load average when the run started
+	elapsed    time.Duration
+	runs       []*targetRun
 }
 
 // find returns the run of the named target and its row for w; either is nil
@@ -142,7 +143,8 @@ func idleGoal(title, name string, limit int64) goal {
 func (r *report) String() string {
 	var b strings.Builder
 	c := r.cfg
-	fmt.Fprintf(&b, "Seedpod bench, %s, %d CPUs, %s, client %s\n", r.when.Format("2006-01-02 15:04"), runtime.NumCPU(), runtime.Version(), c.client)
+	fmt.Fprintf(&b, "Seedpod bench, %s, %d CPUs (load average %s at start), %s, client %s\n",
+		r.when.Format("2006-01-02 15:04"), runtime.NumCPU(), r.loadBefore, runtime.Version(), c.client)
 	fmt.Fprintf(&b, "per workload: %v warm-up + %v (or max %d GET / %d PUT / %d listing requests); workers GET %d, PUT %d, listing %d; container of %d children\n\n",
 		c.warmup, c.duration, c.maxGet, c.maxPut, c.maxList, c.getWorkers, c.putWorkers, c.listWorkers, c.children)
 
@@ -152,7 +154,10 @@ func (r *report) String() string {
 	}
 	t := [][]string{{"target", "workload", "req/s", "p50", "p99", "errors", "peak RSS", "start-up", "idle RSS", "vs goal"}}
 	for _, tr := range r.runs {
-		name := tr.target.name
+		name, shown := tr.target.name, tr.target.name
+		if tr.busy > busyThreshold {
+			shown += " *"
+		}
 		startup, idle := fmtMillis(tr.startup), fmtMB(tr.idleRSS)
 		for i, g := range goals {
 			if g.target == name && g.workload == -1 && verdicts[i].status != "n/a" {
@@ -164,7 +169,7 @@ func (r *report) String() string {
 			}
 		}
 		if tr.err != nil && len(tr.rows) == 0 {
-			t = append(t, []string{name, "FAILED: " + firstLine(tr.err.Error()), "", "", "", "", "", startup, idle, ""})
+			t = append(t, []string{shown, "FAILED: " + firstLine(tr.err.Error()), "", "", "", "", "", startup, idle, ""})
 			continue
 		}
 		for j, row := range tr.rows {
@@ -178,7 +183,7 @@ func (r *report) String() string {
 			if row.res.errs > 0 {
 				errs += " !"
 			}
-			cells := []string{name, row.workload.String(), fmt.Sprintf("%.0f", row.res.rps),
+			cells := []string{shown, row.workload.String(), fmt.Sprintf("%.0f", row.res.rps),
 				fmtMillis(row.res.p50), fmtMillis(row.res.p99), errs, fmtMB(row.peakRSS), "", "", strings.Join(vs, "; ")}
 			if j == 0 {
 				cells[7], cells[8] = startup, idle
@@ -199,14 +204,15 @@ func (r *report) String() string {
 	}
 	b.WriteString("\n")
 	for _, tr := range r.runs {
-		fmt.Fprintf(&b, "  %-13s %s\n", tr.target.name, tr.target.desc)
+		fmt.Fprintf(&b, "  %-13s %s; CPUs %.0f%% busy before start\n", tr.target.name, tr.target.desc, 100*tr.busy)
 		for _, row := range tr.rows {
 			if row.res.firstErr != "" {
 				fmt.Fprintf(&b, "  %-13s   %s: %d errors, first: %s\n", "", row.workload, row.res.errs, firstLine(row.res.firstErr))
 			}
 		}
 	}
-	b.WriteString("\nrequests/s counts requests started after the warm-up; peak RSS is the largest of VmHWM (reset per workload)\n" +
+	fmt.Fprintf(&b, "\n* the machine was over %.0f%% busy before this target started: its numbers are low and noisy.\n", 100*busyThreshold)
+	b.WriteString("requests/s counts requests started after the warm-up; peak RSS is the largest of VmHWM (reset per workload)\n" +
 		"and VmRSS sampled every 50 ms, over the server's process tree; start-up is exec → first 2xx GET; idle RSS\n" +
 		"is read 0.5 s after start-up, before seeding. The load generator shares the machine's cores with the server.\n")
 	fmt.Fprintf(&b, "total time %v\n", r.elapsed.Round(time.Second))

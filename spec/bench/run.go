@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -24,6 +26,7 @@ type targetRun struct {
 	startup time.Duration
 	idleRSS int64
 	seeded  time.Duration
+	busy    float64 // share of the CPUs busy just before the target started
 	rows    []row
 	err     error // the target could not be started, seeded or kept up
 }
@@ -36,7 +39,7 @@ func runBench(ctx context.Context, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{cfg: cfg, dir: dir}
+	b := &bench{cfg: cfg, dir: dir, idleBudget: cfg.waitIdle}
 	if cfg.keep {
 		b.logf("data and server logs in %s", dir)
 	} else {
@@ -50,7 +53,7 @@ func runBench(ctx context.Context, cfg config) (*report, error) {
 	}
 	defer b.stopMinio()
 
-	rep := &report{cfg: cfg, when: time.Now()}
+	rep := &report{cfg: cfg, when: time.Now(), loadBefore: loadAvg()}
 	var failed []string
 	for i, name := range cfg.targets {
 		if ctx.Err() != nil {
@@ -88,7 +91,8 @@ func (b *bench) stopMinio() {
 // runTarget starts t, seeds it, runs each of its workloads and stops it.
 func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 	tr := &targetRun{target: t}
-	b.logf("%s: starting", t.name)
+	tr.busy = b.waitIdle(ctx)
+	b.logf("%s: starting (CPUs %.0f%% busy)", t.name, 100*tr.busy)
 	inst, err := t.start(ctx, b)
 	if err != nil {
 		tr.err = err
@@ -111,7 +115,10 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 		tr.seeded = time.Since(t0)
 		b.logf("%s: seeded 1 doc and %d children in %v", t.name, b.cfg.children, tr.seeded.Round(time.Millisecond))
 	}
-	for _, w := range inst.workloads {
+	for i, w := range inst.workloads {
+		if i > 0 {
+			time.Sleep(b.cfg.pause) // let the server finish the last workload's work
+		}
 		spec := b.cfg.loadSpec(w)
 		var c client
 		if inst.newClient != nil {
@@ -150,4 +157,67 @@ func (c config) loadSpec(w workload) loadSpec {
 		s.workers, s.max = c.putWorkers, c.maxPut
 	}
 	return s
+}
+
+// busyThreshold is the CPU use, by others, above which a measurement is
+// noisy: the report marks such targets.
+const busyThreshold = 0.15
+
+// waitIdle waits, within what is left of cfg.waitIdle for the whole run,
+// until the CPUs are idle enough, and returns the share that was busy.
+func (b *bench) waitIdle(ctx context.Context) float64 {
+	for {
+		t0 := time.Now()
+		busy := cpuBusy(time.Second)
+		if busy <= busyThreshold || b.idleBudget <= 0 || ctx.Err() != nil {
+			return busy
+		}
+		b.logf("CPUs %.0f%% busy: waiting for a quieter machine (%v of -wait-idle left)", 100*busy, b.idleBudget.Round(time.Second))
+		b.idleBudget -= time.Since(t0)
+	}
+}
+
+// cpuBusy returns the share of all CPUs that was not idle over d.
+func cpuBusy(d time.Duration) float64 {
+	idle0, total0 := cpuTimes()
+	time.Sleep(d)
+	idle1, total1 := cpuTimes()
+	if total1 <= total0 {
+		return 0
+	}
+	return 1 - float64(idle1-idle0)/float64(total1-total0)
+}
+
+// cpuTimes returns the idle (with iowait) and total jiffies of /proc/stat.
+func cpuTimes() (idle, total int64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i < 8 {
+			total += n
+		}
+		if i == 3 || i == 4 {
+			idle += n
+		}
+	}
+	return idle, total
+}
+
+// loadAvg returns the 1-minute load average: the bench wants a quiet
+// machine, and the report says whether it had one.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }

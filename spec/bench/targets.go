@@ -72,10 +72,11 @@ var targets = map[string]target{
 // bench is one run: its configuration, temp dir and the MinIO shared by
 // the targets that need it.
 type bench struct {
-	cfg   config
-	dir   string
-	mu    sync.Mutex
-	minIO *minioServer
+	cfg        config
+	dir        string
+	idleBudget time.Duration // left of cfg.waitIdle
+	mu         sync.Mutex
+	minIO      *minioServer
 }
 
 func (b *bench) logf(format string, args ...any) {
