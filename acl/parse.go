@@ -295,9 +295,11 @@ func originKey(s string) (string, bool) {
 	return strings.ToLower(scheme) + "://" + strings.ToLower(host), true
 }
 
+// hasUpper reports whether s may change under strings.ToLower: it has an
+// ASCII capital or any non-ASCII byte.
 func hasUpper(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
+		if 'A' <= s[i] && s[i] <= 'Z' || s[i] >= 0x80 {
 			return true
 		}
 	}
