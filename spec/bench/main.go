@@ -54,7 +54,8 @@ func main() {
 
 // config is everything a run needs; defaultConfig and quickConfig fill it.
 type config struct {
-	targets []string
+	targets   []string
+	workloads []workload // run only these, where a target has them
 
 	warmup, duration time.Duration // per workload
 	timeout          time.Duration // per request
@@ -83,6 +84,7 @@ var allTargets = []string{"nethttp", "fsync", "seedpod-disk", "minio-go", "seedp
 func defaultConfig() config {
 	return config{
 		targets:     allTargets,
+		workloads:   []workload{getDoc, listContainer, putDoc},
 		warmup:      time.Second,
 		duration:    8 * time.Second,
 		timeout:     30 * time.Second,
@@ -117,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "smoke run: a few hundred requests per workload, 100 children")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "comma-separated targets to run, in order")
+	workloads := fs.String("workloads", "get,list,put", "comma-separated workloads to run: get (2 KB doc), list (container), put")
 	warmup := fs.Duration("warmup", 0, "warm-up per workload (default 1s, quick 100ms)")
 	duration := fs.Duration("duration", 0, "measured time per workload (default 8s, quick 2s)")
 	getWorkers := fs.Int("get-workers", 0, "concurrent GET workers (default 32)")
@@ -143,6 +146,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !slices.Contains(allTargets, t) {
 			return fmt.Errorf("unknown target %q (have %s)", t, strings.Join(allTargets, ", "))
 		}
+	}
+	cfg.workloads = nil
+	for _, w := range splitList(*workloads) {
+		i := slices.Index(workloadFlags, w)
+		if i < 0 {
+			return fmt.Errorf("unknown workload %q (have %s)", w, strings.Join(workloadFlags, ", "))
+		}
+		cfg.workloads = append(cfg.workloads, workload(i))
 	}
 	setIf(&cfg.warmup, *warmup)
 	setIf(&cfg.duration, *duration)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,6 +117,9 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 		b.logf("%s: seeded 1 doc and %d children in %v", t.name, b.cfg.children, tr.seeded.Round(time.Millisecond))
 	}
 	for i, w := range inst.workloads {
+		if !slices.Contains(b.cfg.workloads, w) {
+			continue
+		}
 		if i > 0 {
 			time.Sleep(b.cfg.pause) // let the server finish the last workload's work
 		}

@@ -23,6 +23,9 @@ const (
 	putDoc                        // PUT of new small Turtle documents
 )
 
+// workloadFlags names the workloads in -workloads, in workload order.
+var workloadFlags = []string{"get", "list", "put"}
+
 func (w workload) String() string {
 	return [...]string{"GET 2KB doc", "GET container", "PUT new doc"}[w]
 }
