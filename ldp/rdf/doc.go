@@ -24,7 +24,9 @@
 // ordinary Turtle such as "1, 1.5" and reports no positions. See
 // bench_test.go for the comparison.
 //
-// JSON-LD is processed by github.com/piprate/json-gold. Remote contexts are
+// JSON-LD is read by github.com/piprate/json-gold, and written here in
+// expanded form, which needs no JSON-LD processing (json-gold's writer
+// panics on some valid graphs; see jsonld.go). Remote contexts are
 // never fetched: a document whose @context (or @import) names a URL is
 // refused with a *SyntaxError, because a server-side fetch chosen by the
 // client is a request-forgery hole. Named graphs are refused too: a Solid

@@ -8,7 +8,7 @@ import "strings"
 
 // iriParts is an IRI reference split as in RFC 3986 Appendix B.
 type iriParts struct {
-	scheme, authority, path, query, fragment string
+	scheme, authority, path, query, fragment       string
 	hasScheme, hasAuthority, hasQuery, hasFragment bool
 }
 

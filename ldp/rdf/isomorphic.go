@@ -4,11 +4,14 @@ import (
 	"cmp"
 	"hash/maphash"
 	"slices"
+	"strings"
 )
 
 // Isomorphic reports whether a and b are the same RDF graph up to the
 // labels of blank nodes (RDF 1.1 Concepts §3.6). Duplicate triples are
-// ignored, and xsd:string literals equal plain ones.
+// ignored, xsd:string literals equal plain ones, and language tags compare
+// case-insensitively (RDF 1.1 Concepts §3.3; JSON-LD processing lowercases
+// them).
 //
 // Blank nodes are first told apart by colour refinement (hashing each with
 // its neighbourhood until the partition is stable); any ties left are
@@ -69,7 +72,9 @@ func setOf(g *Graph) map[Triple]struct{} {
 	s := make(map[Triple]struct{}, len(g.Triples))
 	for _, t := range g.Triples {
 		if l, ok := t.O.(Literal); ok {
-			t.O = l.canonical()
+			l = l.canonical()
+			l.Lang = strings.ToLower(l.Lang)
+			t.O = l
 		}
 		s[t] = struct{}{}
 	}

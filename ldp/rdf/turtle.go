@@ -596,6 +596,9 @@ func (p *turtleParser) prefixedName() Term {
 	local := string(p.src[colon+1 : p.pos])
 	if escaped {
 		local = unescapeLocal(local)
+		if !validPercent(local) {
+			p.errorAt(start, "invalid %%-encoding in IRI: '%%' must be followed by two hex digits")
+		}
 	}
 	var t Term = IRI(ns + local)
 	p.iris[string(raw)] = t
@@ -676,8 +679,26 @@ func (p *turtleParser) iriRef() string {
 		}
 		s = b.String()
 	}
+	if !validPercent(s) {
+		p.errorAt(p.pos, "invalid %%-encoding in IRI: '%%' must be followed by two hex digits")
+	}
 	p.pos = end
 	return resolveIRI(p.base, s)
+}
+
+// validPercent reports whether every '%' in s starts a %XX escape
+// (RFC 3986 §2.1).
+func validPercent(s string) bool {
+	if strings.IndexByte(s, '%') < 0 {
+		return true
+	}
+	for i := strings.IndexByte(s, '%'); i >= 0; i = strings.IndexByte(s, '%') {
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return false
+		}
+		s = s[i+3:]
+	}
+	return true
 }
 
 // uchar decodes \uXXXX or \UXXXXXXXX at the start of s (found at offset

@@ -185,8 +185,14 @@ func (w *ttlWriter) predicateObjectList(s Term, depth int) {
 			w.iri(string(po.pred))
 		}
 		w.b.WriteByte(' ')
+		// Long object lists (container listings) get a line per object.
+		long := len(po.objs) > 3
 		for j, o := range po.objs {
-			if j > 0 {
+			switch {
+			case j > 0 && long:
+				w.b.WriteString(",\n")
+				w.indent(depth + 1)
+			case j > 0:
 				w.b.WriteString(", ")
 			}
 			w.object(o, depth)

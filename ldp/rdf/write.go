@@ -22,7 +22,7 @@ import (
 // Write returns an error, and writes nothing, if g is not a valid RDF
 // graph: a nil term, a subject that is a literal, a predicate that is not
 // an IRI, or an IRI with characters RFC 3987 forbids (spaces, <>"{}|^`\
-// and controls). A media type that MediaType does not accept gives an
+// and controls) or a '%' not followed by two hex digits. A media type that MediaType does not accept gives an
 // error wrapping ErrUnsupportedMediaType.
 func Write(w io.Writer, g *Graph, mediaType, base string) error {
 	mt, ok := MediaType(mediaType)
@@ -109,14 +109,29 @@ func checkTriple(t Triple) error {
 	return nil
 }
 
+// iriForbidden marks the bytes an IRI may not hold (RFC 3987 §2.2, as the
+// IRIREF production of Turtle spells it).
+var iriForbidden = func() (t [256]bool) {
+	for c := 0; c <= 0x20; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte("<>\"{}|^`\\\x7f") {
+		t[c] = true
+	}
+	return t
+}()
+
 func checkIRI(s string) error {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= 0x20 || c == 0x7f || strings.IndexByte("<>\"{}|^`\\", c) >= 0 {
+		if c := s[i]; iriForbidden[c] {
 			return fmt.Errorf("rdf: write: invalid character %q in IRI %q", c, s)
 		}
 	}
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("rdf: write: invalid UTF-8 in IRI %q", s)
+	}
+	if !validPercent(s) {
+		return fmt.Errorf("rdf: write: invalid %%-encoding in IRI %q", s)
 	}
 	return nil
 }
@@ -187,13 +202,15 @@ type byteWriter interface {
 // Write has already refused such IRIs; String uses the escapes.
 func writeIRIRef(b byteWriter, s string) {
 	b.WriteByte('<')
-	for _, r := range s {
-		if r <= 0x20 || r == 0x7f || r < utf8.RuneSelf && strings.IndexByte("<>\"{}|^`\\", byte(r)) >= 0 {
-			fmt.Fprintf(b, "\\u%04X", r)
-			continue
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; iriForbidden[c] {
+			b.WriteString(s[start:i])
+			fmt.Fprintf(b, "\\u%04X", c)
+			start = i + 1
 		}
-		b.WriteRune(r)
 	}
+	b.WriteString(s[start:])
 	b.WriteByte('>')
 }
 
