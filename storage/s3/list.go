@@ -40,13 +40,9 @@ func (s *Store) List(ctx context.Context, key storage.Key) iter.Seq2[storage.Inf
 		}
 		dir := s.dir(key)
 		noOwner := false
-		opts := minio.ListObjectsOptions{
-			Prefix: dir,
-			// MinIO returns each object's user metadata and content type
-			// in the listing, so no child needs a HEAD.
-			WithMetadata: true,
-			FetchOwner:   &noOwner,
-		}
+		// A plain listing describes each child fully (see newETag), so no
+		// child needs a HEAD.
+		opts := minio.ListObjectsOptions{Prefix: dir, FetchOwner: &noOwner}
 		for oi := range s.client.ListObjectsIter(ctx, s.bucket, opts) {
 			if oi.Err != nil {
 				yield(storage.Info{}, opError("list", key, oi.Err))

@@ -41,29 +41,29 @@ func (s *Store) Put(ctx context.Context, key storage.Key, r io.Reader, contentTy
 	if err != nil {
 		return storage.Info{}, opError("put", key, err)
 	}
+	k := kindOf(key)
+	if k == containerKind {
+		contentType = ""
+	}
 	w := &write{
 		key:   key,
 		name:  name,
-		kind:  kindOf(key),
-		etag:  newETag(kindOf(key)),
+		kind:  k,
+		etag:  newETag(k, contentType),
 		mtime: time.Now().Truncate(time.Second),
 	}
 	w.opts = minio.PutObjectOptions{
-		ContentType:  contentType,
-		UserMetadata: map[string]string{},
+		ContentType: contentType,
 		Internal: minio.AdvancedPutOptions{
 			SourceETag:  w.etag,
 			SourceMTime: w.mtime,
 		},
 	}
 	switch {
-	case w.kind == containerKind:
+	case k == containerKind:
 		w.opts.ContentType = containerType
-		w.opts.UserMetadata[metaKind] = kindContainer
-		contentType = ""
 	case contentType == "":
 		w.opts.ContentType = untypedType
-		w.opts.UserMetadata[metaKind] = kindUntyped
 	}
 	if w.kind == fileKind && r != nil {
 		// Read the body, or its first part, before sending anything, so

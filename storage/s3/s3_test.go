@@ -207,6 +207,44 @@ func TestEscape(t *testing.T) {
 	}
 }
 
+func TestETag(t *testing.T) {
+	for _, tt := range []struct {
+		kind        kind
+		contentType string
+	}{
+		{fileKind, "text/turtle"},
+		{fileKind, ""},
+		{fileKind, `application/ld+json; profile="http://www.w3.org/ns/json-ld#compacted"`},
+		{fileKind, "text/plain; charset=utf-8"},
+		{containerKind, ""},
+	} {
+		etag := newETag(tt.kind, tt.contentType)
+		container, ct := parseETag(etag)
+		if container != (tt.kind == containerKind) || ct != tt.contentType {
+			t.Errorf("parseETag(newETag(%v, %q)) = %v, %q", tt.kind, tt.contentType, container, ct)
+		}
+		if isFileETag(etag) != (tt.kind == fileKind) {
+			t.Errorf("isFileETag(newETag(%v, %q)) = %v", tt.kind, tt.contentType, !(tt.kind == fileKind))
+		}
+		if strings.ContainsAny(etag, `"`) || etag == newETag(tt.kind, tt.contentType) {
+			t.Errorf("newETag(%v, %q) = %q: quoted or not fresh", tt.kind, tt.contentType, etag)
+		}
+	}
+	// ETags of objects written by others: MD5s, multipart, anything.
+	// An object that is not empty is never a container.
+	for _, etag := range []string{"d41d8cd98f00b204e9800998ecf8427e", "d51d8cd98f00b204e9800998ecf8427e", "0123456789abcdef0123456789abcdef-3", "abc", ""} {
+		for _, size := range []int64{0, 1} {
+			if etag == "d51d8cd98f00b204e9800998ecf8427e" && size == 0 {
+				continue // could only be one of ours
+			}
+			st := statOf("/x", minio.ObjectInfo{ETag: etag, Size: size})
+			if st.kind != fileKind || st.info.ContentType != "" {
+				t.Errorf("statOf(ETag %q, size %d) = %+v; want a file without content type", etag, size, st)
+			}
+		}
+	}
+}
+
 func FuzzEscape(f *testing.F) {
 	for _, seed := range []string{"plain", "~", "xl.meta", " ..", "a__XLDIR__", "~7E", "é~"} {
 		f.Add(seed)
@@ -344,7 +382,7 @@ func TestMinIOConditionalPut(t *testing.T) {
 	}
 
 	// The writer chooses the ETag and modification time.
-	etag := newETag(fileKind)
+	etag := newETag(fileKind, "text/plain")
 	info, er := put("chosen", func(o *minio.PutObjectOptions) { o.Internal.SourceETag = etag })
 	if er.Code != "" || info.ETag != etag {
 		t.Errorf("PUT with X-Minio-Source-Etag %s: ETag %q, error %v", etag, info.ETag, er)
@@ -352,7 +390,7 @@ func TestMinIOConditionalPut(t *testing.T) {
 
 	// The Store translates: IfMatch on a missing key is ErrPrecondition.
 	s := storeOn(t, config(bucket))
-	for _, cond := range []storage.Conditions{{IfMatch: newETag(fileKind)}, {IfMatch: "*"}, {IfMatch: "junk"}} {
+	for _, cond := range []storage.Conditions{{IfMatch: newETag(fileKind, "text/plain")}, {IfMatch: "*"}, {IfMatch: "junk"}} {
 		_, err := s.Put(ctx, "/missing", strings.NewReader("x"), "text/plain", cond)
 		if !errors.Is(err, storage.ErrPrecondition) {
 			t.Errorf("Put(/missing, %+v) = %v, want ErrPrecondition", cond, err)
@@ -360,9 +398,9 @@ func TestMinIOConditionalPut(t *testing.T) {
 	}
 }
 
-// TestListedMetadata checks that this MinIO build returns user metadata
-// and content type in listings, which List needs to avoid a HEAD per child.
-func TestListedMetadata(t *testing.T) {
+// TestListInfo checks that List describes children exactly as Put and
+// Stat do, from a plain listing.
+func TestListInfo(t *testing.T) {
 	s := newTestStore(t)
 	mustPut(t, s, "/c/", "")
 	want := []storage.Info{
@@ -692,7 +730,7 @@ func TestMultipart(t *testing.T) {
 	if !errors.Is(err, storage.ErrPrecondition) {
 		t.Errorf("Put(/big, IfNoneMatch *) again = %v, want ErrPrecondition", err)
 	}
-	_, err = s.Put(ctx, "/big", bytes.NewReader(body), "application/octet-stream", storage.Conditions{IfMatch: newETag(fileKind)})
+	_, err = s.Put(ctx, "/big", bytes.NewReader(body), "application/octet-stream", storage.Conditions{IfMatch: newETag(fileKind, "text/plain")})
 	if !errors.Is(err, storage.ErrPrecondition) {
 		t.Errorf("Put(/big, IfMatch wrong) = %v, want ErrPrecondition", err)
 	}
