@@ -127,11 +127,9 @@ func Effective(ctx context.Context, resourceURL, rootURL string, load Loader) (a
 		if len(u) <= len(rootURL) {
 			return nil, "", nil
 		}
-		p, ok := Parent(u)
-		if !ok || len(p) < len(rootURL) {
-			return nil, "", nil
-		}
-		u = p
+		// As Parent, but knowing that u lies strictly below rootURL,
+		// which ends in "/": the parent is never shorter than rootURL.
+		u = u[:strings.LastIndexByte(strings.TrimSuffix(u, "/"), '/')+1]
 	}
 }
 
