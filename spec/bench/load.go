@@ -48,6 +48,7 @@ type loadSpec struct {
 // failed request, warm-up included.
 type loadResult struct {
 	n        int
+	total    int           // requests completed, warm-up included
 	elapsed  time.Duration // warm-up end → last measured completion
 	rps      float64
 	p50, p99 time.Duration
@@ -66,6 +67,7 @@ func runLoad(ctx context.Context, c client, spec loadSpec) loadResult {
 	var (
 		started  atomic.Int64 // measured requests started
 		errs     atomic.Int64
+		total    atomic.Int64
 		mu       sync.Mutex
 		lats     []time.Duration
 		lastDone time.Time
@@ -91,6 +93,7 @@ func runLoad(ctx context.Context, c client, spec loadSpec) loadResult {
 				}
 				err := w.do(ctx)
 				done = time.Now()
+				total.Add(1)
 				if err != nil {
 					if errs.Add(1) == 1 {
 						mu.Lock()
@@ -116,7 +119,7 @@ func runLoad(ctx context.Context, c client, spec loadSpec) loadResult {
 	}
 	wg.Wait()
 
-	r := loadResult{n: len(lats), errs: int(errs.Load()), firstErr: firstErr}
+	r := loadResult{n: len(lats), total: int(total.Load()), errs: int(errs.Load()), firstErr: firstErr}
 	if r.n == 0 {
 		return r
 	}

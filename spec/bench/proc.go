@@ -178,6 +178,35 @@ func treePIDs(pid int) []int {
 	return out
 }
 
+// cpuTime returns the user plus system CPU time p's process tree has used.
+func (p *process) cpuTime() time.Duration {
+	var ticks int64
+	for _, pid := range treePIDs(p.cmd.Process.Pid) {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		// After "pid (comm)": state ppid pgrp session tty tpgid flags minflt
+		// cminflt majflt cmajflt utime stime.
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + s
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every
+// Linux architecture we run on.
+const clockTicks = 100
+
 // statusKB reads a "Field:   N kB" line of /proc/PID/status.
 func statusKB(pid int, field string) int64 {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")

@@ -152,7 +152,7 @@ func (r *report) String() string {
 	for i, g := range goals {
 		verdicts[i] = g.eval(r)
 	}
-	t := [][]string{{"target", "workload", "req/s", "p50", "p99", "errors", "peak RSS", "start-up", "idle RSS", "vs goal"}}
+	t := [][]string{{"target", "workload", "req/s", "p50", "p99", "errors", "peak RSS", "CPU/req", "start-up", "idle RSS", "vs goal"}}
 	for _, tr := range r.runs {
 		name, shown := tr.target.name, tr.target.name
 		if tr.busy > busyThreshold {
@@ -169,7 +169,7 @@ func (r *report) String() string {
 			}
 		}
 		if tr.err != nil && len(tr.rows) == 0 {
-			t = append(t, []string{shown, "FAILED: " + firstLine(tr.err.Error()), "", "", "", "", "", startup, idle, ""})
+			t = append(t, []string{shown, "FAILED: " + firstLine(tr.err.Error()), "", "", "", "", "", "", startup, idle, ""})
 			continue
 		}
 		for j, row := range tr.rows {
@@ -184,19 +184,22 @@ func (r *report) String() string {
 				errs += " !"
 			}
 			cells := []string{shown, row.workload.String(), fmt.Sprintf("%.0f", row.res.rps),
-				fmtMillis(row.res.p50), fmtMillis(row.res.p99), errs, fmtMB(row.peakRSS), "", "", strings.Join(vs, "; ")}
+				fmtMillis(row.res.p50), fmtMillis(row.res.p99), errs, fmtMB(row.peakRSS), fmtMicros(row.cpu), "", "", strings.Join(vs, "; ")}
+			if row.extraCPU > 0 {
+				cells[7] += fmt.Sprintf(" +%s", fmtMicros(row.extraCPU))
+			}
 			if j == 0 {
-				cells[7], cells[8] = startup, idle
+				cells[8], cells[9] = startup, idle
 			} else {
 				cells[0] = ""
 			}
 			t = append(t, cells)
 		}
 		if tr.err != nil {
-			t = append(t, []string{"", "FAILED: " + firstLine(tr.err.Error()), "", "", "", "", "", "", "", ""})
+			t = append(t, []string{"", "FAILED: " + firstLine(tr.err.Error()), "", "", "", "", "", "", "", "", ""})
 		}
 	}
-	writeTable(&b, t, map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true})
+	writeTable(&b, t, map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true, 7: true})
 
 	b.WriteString("\nGoals\n")
 	for i, g := range goals {
@@ -213,7 +216,8 @@ func (r *report) String() string {
 	}
 	fmt.Fprintf(&b, "\n* the machine was over %.0f%% busy before this target started: its numbers are low and noisy.\n", 100*busyThreshold)
 	b.WriteString("requests/s counts requests started after the warm-up; peak RSS is the largest of VmHWM (reset per workload)\n" +
-		"and VmRSS sampled every 50 ms, over the server's process tree; start-up is exec → first 2xx GET; idle RSS\n" +
+		"and VmRSS sampled every 50 ms, over the server's process tree; CPU/req is the server's user+system CPU time per\n" +
+		"request (warm-up included; \"+N\" is MinIO's under seedpod-minio); start-up is exec → first 2xx GET; idle RSS\n" +
 		"is read 0.5 s after start-up, before seeding. The load generator shares the machine's cores with the server.\n")
 	fmt.Fprintf(&b, "total time %v\n", r.elapsed.Round(time.Second))
 	return b.String()
@@ -267,6 +271,17 @@ func fmtMillis(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.0f ms", ms)
 	}
+}
+
+func fmtMicros(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	us := float64(d) / float64(time.Microsecond)
+	if us >= 1000 {
+		return fmt.Sprintf("%.1f ms", us/1000)
+	}
+	return fmt.Sprintf("%.0f µs", us)
 }
 
 func fmtMB(n int64) string {

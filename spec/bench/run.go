@@ -19,6 +19,8 @@ type row struct {
 	workload workload
 	res      loadResult
 	peakRSS  int64
+	cpu      time.Duration // server CPU time per request
+	extraCPU time.Duration // the same for instance.extra (MinIO under Seedpod)
 }
 
 // targetRun is everything measured on one target.
@@ -131,11 +133,16 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 			c = newHTTPClient(b.cfg, inst.addr, httpRequestFor(w), spec.workers)
 		}
 		mem := watchMemory(inst.proc)
+		cpu0, extra0 := cpuOf(inst.proc), cpuOf(inst.extra)
 		res := runLoad(ctx, c, spec)
 		r := row{workload: w, res: res, peakRSS: mem.done()}
+		if res.total > 0 {
+			r.cpu = (cpuOf(inst.proc) - cpu0) / time.Duration(res.total)
+			r.extraCPU = (cpuOf(inst.extra) - extra0) / time.Duration(res.total)
+		}
 		tr.rows = append(tr.rows, r)
-		b.logf("%s: %-13s %9.0f req/s  p50 %s  p99 %s  errors %d  peak RSS %s",
-			t.name, w, res.rps, fmtMillis(res.p50), fmtMillis(res.p99), res.errs, fmtMB(r.peakRSS))
+		b.logf("%s: %-13s %9.0f req/s  p50 %s  p99 %s  errors %d  peak RSS %s  CPU/req %s",
+			t.name, w, res.rps, fmtMillis(res.p50), fmtMillis(res.p99), res.errs, fmtMB(r.peakRSS), fmtMicros(r.cpu))
 		if res.firstErr != "" {
 			b.logf("%s: %s: first error: %s", t.name, w, res.firstErr)
 		}
@@ -147,6 +154,14 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 		}
 	}
 	return tr
+}
+
+// cpuOf returns p's CPU time so far, or 0 for no process.
+func cpuOf(p *process) time.Duration {
+	if p == nil {
+		return 0
+	}
+	return p.cpuTime()
 }
 
 // loadSpec returns the bounds of workload w.

@@ -36,7 +36,8 @@ const podRoot = "/bench/"
 
 // instance is a started target.
 type instance struct {
-	proc      *process // whose memory is reported; nil if none
+	proc      *process // whose memory and CPU are reported; nil if none
+	extra     *process // a backend whose CPU is reported too (MinIO under Seedpod)
 	addr      string   // host:port of an HTTP target
 	startup   time.Duration
 	idleRSS   int64 // set by the runner unless the target sets it
@@ -130,6 +131,9 @@ func startSeedpod(ctx context.Context, b *bench, m *minioServer) (*instance, err
 		return nil, err
 	}
 	inst := &instance{proc: p, addr: addr, seed: true, workloads: []workload{getDoc, listContainer, putDoc}, stop: p.stop}
+	if m != nil {
+		inst.extra = m.proc
+	}
 	if inst.startup, err = p.waitReady(ctx, 30*time.Second, httpOK("http://"+addr+podRoot)); err != nil {
 		p.stop()
 		return nil, err
