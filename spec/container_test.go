@@ -286,3 +286,32 @@ func TestServerPutContainer(t *testing.T) {
 		}
 	})
 }
+
+// TestServerPutPatchURIAssignment checks that PUT creates a document at
+// exactly the request URI (201), that its container lists it there, and
+// that a second PUT replaces it in place (not 201).
+// https://solidproject.org/TR/2024/protocol-20240512#server-put-patch-uri-assignment
+func TestServerPutPatchURIAssignment(t *testing.T) {
+	run(t, func(t testing.TB, s *target) {
+		c := s.newContainer(t)
+		u := c + "exactly-here.ttl"
+		r := s.do(t, http.MethodPut, u, []byte(exampleTurtle), "Content-Type", "text/turtle")
+		wantStatus(t, r, http.StatusCreated)
+		g, _ := s.getGraph(t, u, "text/turtle")
+		if title, ok := g.literal(u, exNS+"title"); !ok || title.value != "hello" {
+			t.Errorf("%s: <> did not resolve to the request URI:\n%s", u, g)
+		}
+		parent, _ := s.getGraph(t, c, "text/turtle")
+		if kids := parent.objects(c, ldpContains); len(kids) != 1 || kids[0].value != u {
+			t.Errorf("%s contains %v, want exactly %s", c, kids, u)
+		}
+		r = s.do(t, http.MethodPut, u, []byte(`<> <http://example.org/ns#title> "replaced".`), "Content-Type", "text/turtle")
+		if wantSuccess(t, r) && r.StatusCode == http.StatusCreated {
+			t.Errorf("%s: replacing an existing resource answered 201 Created", r)
+		}
+		g, _ = s.getGraph(t, u, "text/turtle")
+		if title, ok := g.literal(u, exNS+"title"); !ok || title.value != "replaced" {
+			t.Errorf("%s: not replaced:\n%s", u, g)
+		}
+	})
+}
