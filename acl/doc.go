@@ -49,9 +49,10 @@
 // acl:agentClass); an Authorization with an acl:origin property value that
 // of Origin's field-value, when the required access mode is not available
 // to all agents (acl:agentClass foaf:Agent); and the required access mode
-// is allowed for the requesting agent and the origin." and #authorization-evaluation-origin adds that
-// acl:origin "is taken into account in the evaluation only when the HTTP
-// request includes the Origin header".
+// is allowed for the requesting agent and the origin." WAC
+// #authorization-evaluation-origin adds that acl:origin "is taken into
+// account in the evaluation only when the HTTP request includes the Origin
+// header".
 //
 // So, per mode M, with the authorizations that apply to the target:
 //
