@@ -48,9 +48,14 @@ func (s *Store) list(ctx context.Context, key storage.Key, yield func(storage.In
 		return err
 	}
 	defer dir.Close()
-	d, err := dir.Open(".")
+	rd, err := dir.Open(".")
 	if err != nil {
 		return notExist(err)
+	}
+	defer rd.Close()
+	d, err := openListDir(dir, rd)
+	if err != nil {
+		return err
 	}
 	defer d.Close()
 
@@ -71,10 +76,10 @@ func (s *Store) list(ctx context.Context, key storage.Key, yield func(storage.In
 				}
 				continue
 			case e.Type().IsRegular():
-				m, ok := s.cache.get(p, name)
+				m, ok, tok := s.cache.lookup(p, name)
 				if !ok {
 					var err error
-					m, err = readMeta(dir, name, *buf)
+					m, err = d.readMeta(name, *buf)
 					if errors.Is(err, fs.ErrNotExist) {
 						continue // deleted since ReadDir
 					}
@@ -84,7 +89,7 @@ func (s *Store) list(ctx context.Context, key storage.Key, yield func(storage.In
 						}
 						continue
 					}
-					s.cache.set(p, name, m, false)
+					s.cache.add(p, name, m, tok)
 				}
 				info = m.info(key + storage.Key(name))
 			case e.IsDir():
@@ -115,17 +120,6 @@ func (s *Store) list(ctx context.Context, key storage.Key, yield func(storage.In
 			return notExist(rerr)
 		}
 	}
-}
-
-// readMeta reads the header of file name in dir.
-func readMeta(dir *os.Root, name string, buf []byte) (meta, error) {
-	f, err := dir.Open(name)
-	if err != nil {
-		return meta{}, err
-	}
-	defer f.Close()
-	m, _, err := readHeader(f, buf)
-	return m, err
 }
 
 // removeIfStale removes temporary file name in dir if a crash left it.

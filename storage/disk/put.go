@@ -95,11 +95,10 @@ func (s *Store) putFile(ctx context.Context, key storage.Key, r io.Reader, conte
 			return storage.Info{}, err
 		}
 	}
-	s.cache.remove(dir, name)
 	err = s.root.Rename(tmp, p)
 	if err == nil {
 		committed = true
-		s.cache.set(dir, name, m, true)
+		s.cache.set(dir, name, m)
 		// The write is done; a failure to stamp the directory only
 		// delays the change of the container's ETag.
 		s.touch(dir)
@@ -261,10 +260,10 @@ func (s *Store) putDir(key storage.Key, cond storage.Conditions) (storage.Info, 
 		}
 		return storage.Info{}, notExist(err)
 	}
-	dir, _ := split(p)
+	dir, name := split(p)
 	s.touch(p)
 	s.touch(dir)
-	// Forget any entries from an earlier directory of this name.
+	s.cache.remove(dir, name)
 	s.cache.removeDir(p)
 	if err := s.syncDir(dir); err != nil {
 		return storage.Info{}, err
