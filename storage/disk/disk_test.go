@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -153,6 +154,134 @@ func TestLeftoverTempFiles(t *testing.T) {
 	listKeys(t, s, "/e/")
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("fresh temp file removed: %v", err)
+	}
+}
+
+// Content types longer than the usual header buffer round-trip, in Get,
+// Stat and List.
+func TestLongContentType(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for _, n := range []int{400, 600, 5000, maxContentType} {
+		ct := "application/x-long; p=" + strings.Repeat("v", n-22)
+		key := storage.Key(fmt.Sprint("/ct", n))
+		body := strings.Repeat("b", n) // small and large bodies too
+		if _, err := s.Put(ctx, key, strings.NewReader(body), ct, storage.Conditions{}); err != nil {
+			t.Fatalf("Put(%q) with a %d-byte content type = %v", key, n, err)
+		}
+		obj, err := s.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(obj)
+		obj.Close()
+		if err != nil || string(got) != body || obj.Info().ContentType != ct {
+			t.Errorf("Get(%q) = %d bytes, %d-byte type, %v", key, len(got), len(obj.Info().ContentType), err)
+		}
+	}
+	s.cache.removeDir(".")
+	for info, err := range s.List(ctx, "/") {
+		if err != nil || !strings.HasPrefix(info.ContentType, "application/x-long; p=vvv") {
+			t.Errorf("List(/) yielded %q with a %d-byte type, %v", info.Key, len(info.ContentType), err)
+		}
+	}
+	_, err := s.Put(ctx, "/toolong", strings.NewReader(""), strings.Repeat("x", maxContentType+1), storage.Conditions{})
+	if err == nil {
+		t.Errorf("Put with a %d-byte content type succeeded", maxContentType+1)
+	}
+}
+
+// crashEnv names the directory in which the test binary, run again by
+// TestCrashDuringPut, replaces /doc forever until killed.
+const crashEnv = "SEEDPOD_DISK_CRASH_ROOT"
+
+func TestMain(m *testing.M) {
+	if root := os.Getenv(crashEnv); root != "" {
+		s, err := New(root)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		// Never returns: the reader never ends.
+		s.Put(context.Background(), "/doc", endless{}, "text/plain", storage.Conditions{})
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	time.Sleep(time.Millisecond)
+	for i := range p {
+		p[i] = 'n'
+	}
+	return len(p), nil
+}
+
+// A process killed in the middle of a Put leaves the old resource whole,
+// and its temporary file is neither listed nor kept.
+func TestCrashDuringPut(t *testing.T) {
+	root := t.TempDir()
+	s, err := New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := mustPut(t, s, "/doc", "old body")
+	s.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), crashEnv+"="+root)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the child has written a good part of its temporary file.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ents, _ := os.ReadDir(root)
+		big := false
+		for _, e := range ents {
+			if fi, err := e.Info(); err == nil && isTemp(e.Name()) && fi.Size() > 1<<20 {
+				big = true
+			}
+		}
+		if big {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("child wrote no temporary file; root holds %v", ents)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	time.Sleep(10 * time.Millisecond) // let the clock pass the temp file's mtime
+
+	s, err = New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	obj, err := s.Get(context.Background(), "/doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(obj)
+	obj.Close()
+	if err != nil || string(b) != "old body" || obj.Info().ETag != old.ETag {
+		t.Errorf("after the crash, Get(/doc) = %q, %v, ETag %q; want the old body, ETag %q", b, err, obj.Info().ETag, old.ETag)
+	}
+	if got := listKeys(t, s, "/"); !slices.Equal(got, []storage.Key{"/doc"}) {
+		t.Errorf("List(/) after the crash = %v, want [/doc]", got)
+	}
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 1 {
+		t.Errorf("after List, root holds %v, want only doc", ents)
 	}
 }
 
@@ -326,6 +455,12 @@ func TestContainerETagChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	step("deleting sub/")
+	// The root's ETag changes the same way.
+	root := etag("/")
+	mustPut(t, s, "/r", "x")
+	if e := etag("/"); e == root {
+		t.Errorf("adding /r left the root's ETag at %q", e)
+	}
 	// A conditional delete of the container works with its current ETag.
 	if err := s.Delete(ctx, "/c/", storage.Conditions{IfMatch: etag("/c/")}); err != nil {
 		t.Errorf("Delete(/c/, IfMatch current) = %v", err)
