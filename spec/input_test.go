@@ -3,6 +3,7 @@ package spec
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -197,5 +198,28 @@ func TestServerRejectsOversizedBody(t *testing.T) {
 		}
 		conn.Close()
 		wantAbsent(t, s, c+"huge")
+
+		// A body without Content-Length (chunked) that turns out larger
+		// than the limit: 413 too, and nothing stored, not even a part.
+		if s.maxBody > 0 {
+			body := io.LimitReader(zeros{}, s.maxBody+1)
+			req, err := http.NewRequest(http.MethodPut, c+"chunked", io.NopCloser(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.ContentLength = -1
+			req.Header.Set("Content-Type", "application/octet-stream")
+			r := s.send(t, req)
+			wantStatus(t, r, http.StatusRequestEntityTooLarge)
+			wantAbsent(t, s, c+"chunked")
+		}
 	}, knownDeviation("css", "CSS has no request body limit unless a quota is configured; it waits for the body"))
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

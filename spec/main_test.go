@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,7 +24,18 @@ var (
 		"URL of a container, writable by anyone, on a running Solid server to test instead of Seedpod (env SPEC_BASE_URL)")
 	serverFlag = flag.String("server", os.Getenv("SPEC_SERVER"),
 		`label of the server at -base-url, e.g. "css"; it names the subtests and selects known deviations (env SPEC_SERVER)`)
+	maxBodyFlag = flag.Int64("max-body", envInt64("SPEC_MAX_BODY"),
+		"largest request body the server at -base-url accepts, if known; larger ones must get 413 (env SPEC_MAX_BODY)")
 )
+
+// seedpodMaxBody is the body limit the Seedpod targets run with: small, so
+// that going over it is cheap, and far above any body the tests send.
+const seedpodMaxBody = 1 << 20
+
+func envInt64(name string) int64 {
+	n, _ := strconv.ParseInt(os.Getenv(name), 10, 64)
+	return n
+}
 
 // podName is the pod that TestMain creates on each Seedpod target; its root
 // container is the base container of the tests.
@@ -51,6 +63,7 @@ func runMain(m *testing.M) (int, error) {
 		if err != nil {
 			return 1, err
 		}
+		tg.maxBody = *maxBodyFlag
 		if err := waitReady(tg.base.String(), nil, 30*time.Second); err != nil {
 			return 1, err
 		}
@@ -128,7 +141,8 @@ func startSeedpod(bin, dir string, b backend) (*seedpod, error) {
 		}
 		addr := fmt.Sprintf("127.0.0.1:%d", port)
 		baseURL := "http://" + addr + "/"
-		args := append([]string{"serve", "--listen", addr, "--base-url", baseURL}, b.flags...)
+		args := append([]string{"serve", "--listen", addr, "--base-url", baseURL,
+			"--max-body", strconv.Itoa(seedpodMaxBody)}, b.flags...)
 		sp := &seedpod{cmd: exec.Command(bin, args...), log: &lockedBuffer{}, exited: make(chan struct{})}
 		sp.cmd.Stdout = sp.log
 		sp.cmd.Stderr = sp.log
@@ -144,6 +158,7 @@ func startSeedpod(bin, dir string, b backend) (*seedpod, error) {
 			sp.stop()
 			return nil, err
 		}
+		sp.target.maxBody = seedpodMaxBody
 		if err := waitReady(sp.target.base.String(), sp.exited, 30*time.Second); err != nil {
 			sp.stop()
 			lastErr = fmt.Errorf("%s: seedpod serve %s: %v\n%s", b.name, strings.Join(args, " "), err, sp.log.String())

@@ -25,6 +25,9 @@ type target struct {
 	// client sends the requests; it never follows redirects, so that tests
 	// see exactly what the server answered.
 	client *http.Client
+	// maxBody is the largest request body the server accepts, when known
+	// (0 otherwise).
+	maxBody int64
 
 	rootOnce sync.Once
 	root     string // the storage root containing base, found by rootURL
