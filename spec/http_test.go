@@ -3,7 +3,6 @@ package spec
 import (
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -254,14 +253,4 @@ func TestServerPatchUnsupportedMediaType(t *testing.T) {
 		wantStatus(t, r, http.StatusUnsupportedMediaType, http.StatusMethodNotAllowed)
 		wantStatus(t, s.do(t, http.MethodGet, f.container+"new", nil), http.StatusNotFound)
 	})
-}
-
-// allowOf returns the methods in the Allow header of r, uppercased.
-func allowOf(r *response) []string {
-	var out []string
-	for _, m := range headerList(r.Header, "Allow") {
-		out = append(out, strings.ToUpper(m))
-	}
-	slices.Sort(out)
-	return out
 }
