@@ -3,6 +3,7 @@ package ldp
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/seedpod/seedpod/ldp/rdf"
@@ -54,6 +55,9 @@ func (h *Handler) containerGraph(r *http.Request, t Target) (*rdf.Graph, error) 
 		}
 		if kind, _ := auxOf(info.Key); kind != NotAux {
 			continue
+		}
+		if t.Key == "/" && strings.HasPrefix(info.Key.Name(), ".") {
+			continue // the server's own area, not a pod
 		}
 		child := rdf.IRI(h.URLOf(info.Key))
 		g.Add(self, ldpContains, child)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/seedpod/seedpod/ldp/rdf"
 	"github.com/seedpod/seedpod/storage"
 )
 
@@ -30,6 +31,10 @@ type Config struct {
 	// changed, so that notifications and delivery can react without
 	// re-reading storage. It must not block.
 	OnChange func(ctx context.Context, changes []Change)
+	// FetchGroup, if set, reads a group document on another server (for
+	// acl:agentGroup), through the guarded fetch client. Nil means groups
+	// on other servers match nobody.
+	FetchGroup func(ctx context.Context, docURL string) (*rdf.Graph, error)
 	// Logger receives server-side errors. Zero means slog.Default().
 	Logger *slog.Logger
 }
@@ -46,6 +51,9 @@ type Handler struct {
 	onChange func(context.Context, []Change)
 	log      *slog.Logger
 	reps     *repCache
+	acls     *aclCache
+	groups   *groupCache
+	owners   *ownerCache
 }
 
 // New returns a Handler for cfg.
@@ -72,6 +80,9 @@ func New(cfg Config) (*Handler, error) {
 		log:      cfg.Logger,
 		reps:     newRepCache(64 << 20),
 	}
+	h.acls = &aclCache{h: h, m: map[string]aclEntry{}}
+	h.groups = &groupCache{h: h, fetch: cfg.FetchGroup, m: map[string]groupEntry{}}
+	h.owners = &ownerCache{m: map[storage.Key]ownerEntry{}}
 	if h.maxBody <= 0 {
 		h.maxBody = 256 << 20
 	}
@@ -90,9 +101,17 @@ func (h *Handler) BaseURL() string { return h.base }
 // URLOf returns the canonical absolute URL of key.
 func (h *Handler) URLOf(k storage.Key) string { return h.base + escapeKey(k) }
 
-// ServeHTTP runs the pipeline: target, authorization, operation, response.
+// ServeHTTP runs the pipeline: target, credentials (the agent in the
+// context), required modes and WAC (authorize), operation, response.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t, err := h.target(r)
+	if err == nil && !h.serverOwned(t) {
+		// What a resource supports does not depend on who asks, so a
+		// method it never allows is refused before authorization.
+		if err = methodAllowed(r.Method, t); err == nil {
+			err = h.authorize(w, r, t, 0)
+		}
+	}
 	if err == nil {
 		err = h.do(w, r, t)
 	}
@@ -112,10 +131,20 @@ func (h *Handler) target(r *http.Request) (Target, error) {
 	return t, nil
 }
 
+// serverOwned reports whether t is in the part of the URL space the server
+// itself answers (/.well-known/) or keeps to itself (/.internal/ and any
+// other top-level name starting with a dot; pod names never do).
+func (h *Handler) serverOwned(t Target) bool {
+	return strings.HasPrefix(string(t.Key), "/.")
+}
+
 // do dispatches on the method.
 func (h *Handler) do(w http.ResponseWriter, r *http.Request, t Target) error {
-	if strings.HasPrefix(string(t.Key), wellKnownPrefix) {
-		return h.serveWellKnown(w, r, t)
+	if h.serverOwned(t) {
+		if strings.HasPrefix(string(t.Key), wellKnownPrefix) {
+			return h.serveWellKnown(w, r, t)
+		}
+		return errorf(NotFound, "not found")
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -142,8 +171,12 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, t Target, e
 		h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	hdr := w.Header()
-	if status == http.StatusMethodNotAllowed && t.Key != "" {
+	switch {
+	case status == http.StatusMethodNotAllowed && t.Key != "":
 		hdr.Set("Allow", allowed(t))
+	case status == http.StatusUnauthorized:
+		// Solid-OIDC: clients log in and retry with a DPoP-bound token.
+		hdr.Set("WWW-Authenticate", `DPoP realm="`+h.base+`", algs="ES256 PS256 RS256 EdDSA"`)
 	}
 	if status == http.StatusNotModified {
 		w.WriteHeader(status)
@@ -160,8 +193,10 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, t Target, e
 	}
 }
 
-// notify reports changes to Config.OnChange.
+// notify invalidates cached ACLs and groups, then reports changes to
+// Config.OnChange.
 func (h *Handler) notify(ctx context.Context, changes ...Change) {
+	h.invalidateCaches(changes)
 	if h.onChange != nil && len(changes) > 0 {
 		h.onChange(ctx, changes)
 	}

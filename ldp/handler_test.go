@@ -179,7 +179,7 @@ func TestDeleteRemovesAuxiliaryResources(t *testing.T) {
 func TestContainerAuxiliariesDoNotCountAsChildren(t *testing.T) {
 	ts := newTestServer(t)
 	ts.do(t, "PUT", "/alice/c/", "", "Content-Type", "text/turtle")
-	ts.do(t, "PUT", "/alice/c/.acl", "<#a> <http://ex/p> <http://ex/o> .", "Content-Type", "text/turtle")
+	ts.do(t, "PUT", "/alice/c/.acl", publicACL, "Content-Type", "text/turtle")
 	_, listing := ts.do(t, "GET", "/alice/c/", "")
 	if strings.Contains(listing, ".acl") {
 		t.Errorf("the container lists its ACL:\n%s", listing)
@@ -209,10 +209,10 @@ func TestWritesOutsidePodsAreRefused(t *testing.T) {
 		method, path string
 		want         int
 	}{
-		{"PUT", "/toplevel", 403},
-		{"PUT", "/newpod/", 403},
-		{"PUT", "/nopod/x", 404},
-		{"POST", "/", 403},
+		{"PUT", "/toplevel", 401},
+		{"PUT", "/newpod/", 401},
+		{"PUT", "/nopod/x", 401},
+		{"POST", "/", 405},
 		{"DELETE", "/", 405},
 		{"DELETE", "/alice/", 405},
 		{"DELETE", "/alice/.acl", 405},
@@ -224,3 +224,8 @@ func TestWritesOutsidePodsAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// publicACL grants everyone every mode on a container and its contents.
+const publicACL = `@prefix acl: <http://www.w3.org/ns/auth/acl#>.
+<#all> a acl:Authorization; acl:agentClass <http://xmlns.com/foaf/0.1/Agent>;
+  acl:accessTo <./>; acl:default <./>; acl:mode acl:Read, acl:Write, acl:Control.`

@@ -62,6 +62,20 @@ func allowed(t Target) string {
 	return "OPTIONS, HEAD, GET, PUT, PATCH, DELETE"
 }
 
+// methodAllowed refuses, with 405, a method the target never supports.
+func methodAllowed(method string, t Target) error {
+	for m := range strings.SplitSeq(allowed(t), ", ") {
+		if m == method {
+			return nil
+		}
+	}
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodPost, http.MethodPatch, http.MethodDelete:
+		return errorf(MethodNotAllowed, "%s is not allowed on this resource", method)
+	}
+	return errorf(MethodNotAllowed, "method %s is not supported", method)
+}
+
 // setResourceHeaders sets the headers every GET, HEAD and OPTIONS on a
 // target carries: Link (types, auxiliaries, storage description), Allow
 // and Accept-*. rdfDoc tells whether the resource holds RDF.

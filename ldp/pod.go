@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -44,6 +45,11 @@ func CreatePod(ctx context.Context, store storage.Store, name string, opt PodOpt
 		}
 		return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
 	}
+	if opt.Owner != "" {
+		if err := writeOwner(ctx, store, root, opt.Owner); err != nil {
+			return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
+		}
+	}
 	acl := rootACL(opt)
 	if _, err := store.Put(ctx, auxKey(root, aclAux), strings.NewReader(acl), "text/turtle", storage.Conditions{}); err != nil {
 		return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
@@ -63,4 +69,33 @@ func rootACL(opt PodOptions) string {
 		b.WriteString("\n<#public> a acl:Authorization;\n  acl:agentClass foaf:Agent;\n  acl:accessTo <./>;\n  acl:default <./>;\n  acl:mode acl:Read, acl:Write, acl:Control.\n")
 	}
 	return b.String()
+}
+
+// ownersKey is the internal container recording who owns each pod. Keys
+// under "/.internal/" are never served over HTTP.
+const ownersKey = storage.Key("/.internal/owners/")
+
+// writeOwner records webID as the owner of pod.
+func writeOwner(ctx context.Context, store storage.Store, pod storage.Key, webID string) error {
+	for _, c := range []storage.Key{"/.internal/", ownersKey} {
+		if _, err := store.Put(ctx, c, nil, "", storage.Conditions{IfNoneMatch: "*"}); err != nil && !errors.Is(err, storage.ErrPrecondition) {
+			return err
+		}
+	}
+	_, err := store.Put(ctx, ownersKey+storage.Key(pod.Name()), strings.NewReader(webID), "text/plain", storage.Conditions{})
+	return err
+}
+
+// readOwner returns the WebID that owns pod, or "" if none is recorded.
+func readOwner(ctx context.Context, store storage.Store, pod storage.Key) (string, error) {
+	obj, err := store.Get(ctx, ownersKey+storage.Key(pod.Name()))
+	if err != nil {
+		if errors.Is(err, storage.ErrNotExist) {
+			return "", nil
+		}
+		return "", err
+	}
+	defer obj.Close()
+	b, err := io.ReadAll(io.LimitReader(obj, 4096))
+	return strings.TrimSpace(string(b)), err
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seedpod/seedpod/acl"
 	"github.com/seedpod/seedpod/ldp/rdf"
 	"github.com/seedpod/seedpod/storage"
 )
@@ -47,9 +48,15 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, t Target) error {
 	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, h.maxBody)}
 	var src io.Reader = body
 	if isRDF(ct) {
-		data, _, err := h.readRDF(w, r, t.URL, ct)
+		data, g, err := h.readRDF(w, r, t.URL, ct)
 		if err != nil {
 			return err
+		}
+		if t.Aux == ACLResource {
+			// An ACL that does not parse as one is refused, never stored.
+			if _, err := acl.Parse(g); err != nil {
+				return wrap(BadRequest, err, "not a valid ACL document: "+err.Error())
+			}
 		}
 		src = bytes.NewReader(data)
 	}

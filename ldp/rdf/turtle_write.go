@@ -38,6 +38,9 @@ var commonPrefixes = []struct{ prefix, ns string }{
 	{"xsd", XSDNS},
 }
 
+// maxInline is the deepest nesting of [ ] and ( ) that the writer uses.
+const maxInline = 32
+
 type nsBinding struct{ prefix, ns string }
 
 type predObjects struct {
@@ -213,7 +216,9 @@ func (w *ttlWriter) object(o Term, depth int) {
 	case Literal:
 		w.literal(o)
 	case BlankNode:
-		if w.refs[o] != 1 || w.done[o] {
+		// Past maxInline the node is labelled and written at top level, so
+		// that output stays readable and within the parser's maxDepth.
+		if w.refs[o] != 1 || w.done[o] || depth >= maxInline {
 			w.b.WriteString("_:")
 			w.b.WriteString(w.labels.label(o))
 			return
@@ -222,7 +227,7 @@ func (w *ttlWriter) object(o Term, depth int) {
 			w.b.WriteByte('(')
 			for _, it := range items {
 				w.b.WriteByte(' ')
-				w.object(it, depth)
+				w.object(it, depth+1)
 			}
 			w.b.WriteString(" )")
 			return
@@ -248,12 +253,14 @@ func (w *ttlWriter) object(o Term, depth int) {
 func (w *ttlWriter) list(head BlankNode) ([]Term, bool) {
 	var items []Term
 	var nodes []Term
+	seen := make(map[BlankNode]bool)
 	var node Term = head
 	for node != IRI(RDFNil) {
 		b, ok := node.(BlankNode)
-		if !ok || w.refs[b] != 1 || w.done[b] || slices.Contains(nodes, node) {
+		if !ok || w.refs[b] != 1 || w.done[b] || seen[b] {
 			return nil, false
 		}
+		seen[b] = true
 		pos := w.props[b]
 		if len(pos) != 2 || len(pos[0].objs) != 1 || len(pos[1].objs) != 1 {
 			return nil, false
@@ -268,9 +275,6 @@ func (w *ttlWriter) list(head BlankNode) ([]Term, bool) {
 		items = append(items, first.objs[0])
 		nodes = append(nodes, b)
 		node = rest.objs[0]
-		if len(nodes) > maxDepth {
-			return nil, false
-		}
 	}
 	for _, n := range nodes {
 		w.done[n] = true
