@@ -2,18 +2,18 @@
 // minio-go. It sits at the bottom of the request flow, below ldp, like
 // storage/disk, and knows nothing of Solid.
 //
-// It relies on MinIO extensions to S3 (conditional PUT, metadata in
-// listings, and the X-Minio-Source-Etag and X-Minio-Source-Mtime headers),
-// so it needs a MinIO server, not just any S3 service.
+// It relies on MinIO extensions to S3 (conditional PUT, and the
+// X-Minio-Source-Etag and X-Minio-Source-Mtime headers that let a writer
+// choose an object's ETag and time), so it needs a MinIO server, not just
+// any S3 service.
 //
 // # Layout
 //
 // Both forms of a key ("/a/b" and "/a/b/") are stored in one object, named
-// after the key without its leading and trailing slash. What the object
-// holds is told by its user metadata: a file's body and content type, or
-// the empty marker of a container ("Seedpod-Kind: container"). Since there
-// is only one object, "/a/b" and "/a/b/" can never both exist, and MinIO's
-// conditional PUT makes that check atomic.
+// after the key without its leading and trailing slash: the file's body,
+// or the empty marker object of a container. Since there is only one
+// object, "/a/b" and "/a/b/" can never both exist, and MinIO's conditional
+// PUT makes that check atomic.
 //
 // The children of a container live under a prefix formed by its segments,
 // each followed by "~/": with Config.Prefix "pods/", the file "/alice/notes"
@@ -30,24 +30,27 @@
 //
 // # ETags and times
 //
-// Every Put gives the object a fresh random ETag through
-// X-Minio-Source-Etag, rather than MinIO's MD5 of the body, so that the
-// ETag also changes when only the content type does. Its lowest bit tells
-// a container's ETag from a file's. ModTime is set by the writer through
-// X-Minio-Source-Mtime and kept to whole seconds (the precision of HTTP's
-// Last-Modified), so Put, Stat, Get and List all report the same time
-// without a further request.
+// Every Put gives the object a fresh ETag of its own making, rather than
+// MinIO's MD5 of the body, so that the ETag also changes when only the
+// content type does. The ETag holds 128 random bits, one of them telling a
+// container from a file, followed by the content type, all in hex (see
+// newETag). A plain listing, which gives each object's size, ETag and
+// time, therefore describes each child fully.
+//
+// ModTime is set by the writer and kept to whole seconds (the precision of
+// HTTP's Last-Modified), so Put, Stat, Get and List all report the same
+// time without a further request.
 //
 // # Cost
 //
 // Stat is one HEAD and Get one GET, whose headers give Info. List of a
-// container is a HEAD of its marker followed by one paged ListObjects
-// (1,000 children a page) whose entries carry size, content type, ETag and
-// time, so child containers are listed like files, with no request per
-// child. Put of a new key is a HEAD of the parent, a HEAD of the key and a
-// PUT (the HEADs run in parallel); Put with IfMatch is usually a single
-// conditional PUT. Bodies larger than 16 MiB are sent as a multipart upload
-// whose completion carries the conditions.
+// container is a HEAD of its marker followed by one ListObjects, paged by
+// 1,000 children, with no request per child, whether file or container.
+// Put of a new key is a HEAD of the parent and a HEAD of the key (in
+// parallel) and a PUT; Put with IfMatch is usually a single conditional
+// PUT. Bodies larger than 16 MiB are sent as a multipart upload whose
+// completion carries the conditions. Delete is a HEAD and a DELETE, plus a
+// ListObjects of at most one key for a container.
 //
 // # Concurrency
 //
