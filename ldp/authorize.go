@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seedpod/seedpod/acl"
+	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/ldp/rdf"
 	"github.com/seedpod/seedpod/oidc"
 	"github.com/seedpod/seedpod/storage"
@@ -350,7 +352,14 @@ func (c *groupCache) members(ctx context.Context, groupURL, webID string) (bool,
 	}
 	graph, local, err := c.read(ctx, docURL)
 	if err != nil {
-		return false, err
+		if local {
+			return false, err
+		}
+		// A group that cannot be fetched grants nothing. The miss is
+		// remembered for a while, so no client can make the server fetch
+		// the same URL over and over.
+		c.h.log.Warn("group document not available", "url", docURL, "err", err)
+		graph = &rdf.Graph{}
 	}
 	e = groupEntry{graph: graph, groups: map[string]*acl.Group{}}
 	if !local {
@@ -475,5 +484,21 @@ func (h *Handler) invalidateCaches(changes []Change) {
 			continue
 		}
 		h.groups.invalidate(c.Key)
+	}
+}
+
+// FetchRDF returns a Config.FetchGroup that reads RDF documents on other
+// servers through the guarded client c (which refuses private addresses
+// unless configured otherwise).
+func FetchRDF(c *fetch.Client) func(ctx context.Context, docURL string) (*rdf.Graph, error) {
+	return func(ctx context.Context, docURL string) (*rdf.Graph, error) {
+		resp, err := c.Get(ctx, docURL, "text/turtle, application/ld+json;q=0.9, application/n-triples;q=0.8")
+		if err != nil {
+			return nil, err
+		}
+		if resp.Status != http.StatusOK {
+			return nil, fmt.Errorf("ldp: fetch %s: status %d", docURL, resp.Status)
+		}
+		return rdf.Parse(bytes.NewReader(resp.Body), mediaType(resp.Header.Get("Content-Type")), resp.URL)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/oidc"
 	"github.com/seedpod/seedpod/storage"
 	"github.com/seedpod/seedpod/storage/disk"
@@ -133,12 +135,12 @@ func TestPermissionTable(t *testing.T) {
 		C = "acl:Control"
 	)
 	tests := []struct {
-		name           string
-		agent          string
-		method, path   string
-		exists         bool   // /alice/c/t exists before the request
-		parent, child  string // modes on /alice/c/ and inherited by its children
-		want           int
+		name          string
+		agent         string
+		method, path  string
+		exists        bool   // /alice/c/t exists before the request
+		parent, child string // modes on /alice/c/ and inherited by its children
+		want          int
 	}{
 		{"read existing with Read", bobID, "GET", "/alice/c/t", true, "", R, 200},
 		{"read existing without Read", bobID, "GET", "/alice/c/t", true, R, A, 403},
@@ -291,5 +293,45 @@ func TestMalformedACLIsRefusedOnWrite(t *testing.T) {
 	resp := ws.do(t, aliceID, "PUT", "/alice/.acl", "<#x> a <http://www.w3.org/ns/auth/acl#Authorization>; <http://www.w3.org/ns/auth/acl#mode> \"Read\" .")
 	if resp.StatusCode != 400 {
 		t.Errorf("PUT of an ACL with a literal mode = %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestRemoteGroupGoesThroughTheGuard serves a group document from another
+// (loopback) server: refused by the SSRF guard by default, so the group
+// grants nothing, and used once that origin is allowed by configuration.
+func TestRemoteGroupGoesThroughTheGuard(t *testing.T) {
+	remote := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/turtle")
+		fmt.Fprintf(w, "<#team> <http://www.w3.org/2006/vcard/ns#hasMember> <%s> .", bobID)
+	}))
+	defer remote.Close()
+	for _, tt := range []struct {
+		name  string
+		allow []string
+		want  int
+	}{
+		{"private address refused", nil, 403},
+		{"allowed origin", []string{remote.URL}, 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st, _ := disk.New(t.TempDir())
+			ctx := context.Background()
+			CreatePod(ctx, st, "alice", PodOptions{Owner: aliceID})
+			guard, err := fetch.New(fetch.Config{Allow: tt.allow, Timeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _ := New(Config{Store: st, BaseURL: "https://pod.example/", FetchGroup: FetchRDF(guard)})
+			st.Put(ctx, "/alice/.acl", strings.NewReader(`@prefix acl: <http://www.w3.org/ns/auth/acl#>.
+<#team> a acl:Authorization; acl:agentGroup <`+remote.URL+`/team#team>; acl:accessTo <./>; acl:default <./>; acl:mode acl:Read.`), "text/turtle", storage.Conditions{})
+			st.Put(ctx, "/alice/doc", strings.NewReader("<a> <b> <c> ."), "text/turtle", storage.Conditions{})
+			req := httptest.NewRequest("GET", "/alice/doc", nil)
+			req = req.WithContext(oidc.NewContext(req.Context(), oidc.Agent{WebID: bobID}))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Errorf("GET as a member of a remote group = %d, want %d", rec.Code, tt.want)
+			}
+		})
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/ldp"
 )
 
@@ -23,6 +25,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sf.register(fs)
 	listen := fs.String("listen", envOr("SEEDPOD_LISTEN", "127.0.0.1:3000"), "address to listen on (SEEDPOD_LISTEN)")
 	baseURL := fs.String("base-url", envOr("SEEDPOD_BASE_URL", "http://localhost:3000/"), "external URL of the server; every identifier is built from it (SEEDPOD_BASE_URL)")
+	var fetchAllow listFlag
+	fs.Var(&fetchAllow, "fetch-allow", "origin (scheme://host:port) that server-side fetches may reach although its address is private; repeatable (SEEDPOD_FETCH_ALLOW, comma-separated)")
 	maxBody := fs.Int64("max-body", envInt("SEEDPOD_MAX_BODY", 256<<20), "largest request body in bytes; larger ones get 413 (SEEDPOD_MAX_BODY)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -30,12 +34,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	if env := envOr("SEEDPOD_FETCH_ALLOW", ""); env != "" && len(fetchAllow) == 0 {
+		for o := range strings.SplitSeq(env, ",") {
+			fetchAllow = append(fetchAllow, strings.TrimSpace(o))
+		}
+	}
+	guarded, err := fetch.New(fetch.Config{Allow: fetchAllow})
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	store, desc, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
-	h, err := ldp.New(ldp.Config{Store: store, BaseURL: *baseURL, MaxBodyBytes: *maxBody, Logger: log})
+	h, err := ldp.New(ldp.Config{
+		Store:        store,
+		BaseURL:      *baseURL,
+		MaxBodyBytes: *maxBody,
+		FetchGroup:   ldp.FetchRDF(guarded),
+		Logger:       log,
+	})
 	if err != nil {
 		return err
 	}
@@ -68,6 +87,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return nil
 }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // envInt is envOr for integers; a malformed value keeps the default.
 func envInt(name string, def int64) int64 {
