@@ -2,8 +2,9 @@
 # start.sh PORT DATADIR: run the pinned Community Solid Server in the foreground
 # on http://127.0.0.1:PORT/ (loopback only), storing files under DATADIR, with
 # a root container that everyone may read, write, append and control without
-# logging in (CSS's file-root configuration). Run `npm ci` in this directory
-# first (run.sh does).
+# logging in (CSS's file-root configuration). It installs the pinned CSS
+# into node_modules here first if it is missing (npm ci). DATADIR must be new
+# or empty: CSS writes the public root ACL only when the store has no root.
 set -euo pipefail
 if [ $# -ne 2 ]; then
 	echo "usage: $0 PORT DATADIR" >&2
@@ -12,6 +13,12 @@ fi
 port=$1
 data=$2
 here=$(cd "$(dirname "$0")" && pwd)
+want=$(node -p "require('$here/package.json').dependencies['@solid/community-server']")
+have=$(node -p "try { require('$here/node_modules/@solid/community-server/package.json').version } catch { '' }")
+if [ "$have" != "$want" ]; then
+	echo "start.sh: installing @solid/community-server $want" >&2
+	(cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
 mkdir -p "$data"
 cd "$here"
 exec node --require "$here/loopback.cjs" \
