@@ -52,7 +52,7 @@ func BenchmarkDecide(b *testing.B) {
 	}{
 		{"Inherited10Deep", Subject{WebID: alice}, All},
 		{"Group1000Members10Deep", Subject{WebID: bob}, Read},
-		{"Origin10Deep", Subject{WebID: alice, Origin: "https://app.example"}, Read | Write | Append},
+		{"Origin10Deep", Subject{WebID: alice, Origin: "https://app.example"}, All},
 		{"Anonymous10Deep", Subject{}, 0},
 	} {
 		b.Run(bb.name, func(b *testing.B) {

@@ -170,33 +170,29 @@ func (a *ACL) modes(ctx context.Context, s Subject, target string, inherited boo
 	if a == nil {
 		return 0, nil
 	}
-	withOrigin := s.Origin != ""
-	origin, validOrigin := "", false
-	if withOrigin {
-		origin, validOrigin = originKey(s.Origin)
+	origin := ""
+	if s.Origin != "" {
+		if o, ok := originKey(s.Origin); ok {
+			origin = o
+		} else {
+			origin = "\x00invalid" // matches no acl:origin
+		}
 	}
 
 	// First pass: everything but groups, which may cost a fetch.
-	var agent, fromOrigin, public Mode
+	var granted Mode
 	groups := false
 	for i := range a.rules {
 		r := &a.rules[i]
-		if !r.appliesTo(target, inherited) {
+		if !r.appliesTo(target, inherited) || !r.allowsOrigin(origin) {
 			continue
 		}
-		if r.public && !r.hasOrigin {
-			public |= r.modes
-		}
-		if validOrigin && r.listsOrigin(origin) {
-			fromOrigin |= r.modes
-		}
 		if r.matchesAgent(s.WebID) {
-			agent |= r.modes
+			granted |= r.modes
 		} else if len(r.groups) > 0 {
 			groups = true
 		}
 	}
-	granted := combine(withOrigin, agent, fromOrigin, public)
 	if granted.Has(needed) || !groups || s.WebID == "" || members == nil {
 		return granted, nil
 	}
@@ -207,10 +203,8 @@ func (a *ACL) modes(ctx context.Context, s Subject, target string, inherited boo
 	for i := range a.rules {
 		r := &a.rules[i]
 		useful := r.modes & needed &^ granted
-		if withOrigin {
-			useful &= fromOrigin
-		}
-		if useful == 0 || len(r.groups) == 0 || !r.appliesTo(target, inherited) || r.matchesAgent(s.WebID) {
+		if useful == 0 || len(r.groups) == 0 || !r.appliesTo(target, inherited) ||
+			!r.allowsOrigin(origin) || r.matchesAgent(s.WebID) {
 			continue
 		}
 		for _, g := range r.groups {
@@ -220,11 +214,10 @@ func (a *ACL) modes(ctx context.Context, s Subject, target string, inherited boo
 				continue
 			}
 			if ok {
-				agent |= r.modes
+				granted |= r.modes
 				break
 			}
 		}
-		granted = combine(withOrigin, agent, fromOrigin, public)
 		if granted.Has(needed) {
 			return granted, nil
 		}
@@ -232,14 +225,14 @@ func (a *ACL) modes(ctx context.Context, s Subject, target string, inherited boo
 	return granted, errs
 }
 
-// combine applies WAC #server-origin-authorization: without an Origin the
-// agent's modes; with one, the modes available to all agents, plus those
-// allowed both to the agent and to the origin.
-func combine(withOrigin bool, agent, fromOrigin, public Mode) Mode {
-	if !withOrigin {
-		return agent
-	}
-	return public | agent&fromOrigin
+// allowsOrigin applies acl:origin (WAC #authorization-evaluation-origin):
+// it is taken into account only when the request has an Origin (origin,
+// canonical, "" for none), and then an authorization that lists origins
+// applies only to requests from one of them. An authorization without
+// acl:origin applies whatever the origin: any app the agent uses may act
+// for them, as every Solid app relies on.
+func (r *rule) allowsOrigin(origin string) bool {
+	return origin == "" || !r.hasOrigin || r.listsOrigin(origin)
 }
 
 // appliesTo reports whether r applies to target: through acl:accessTo

@@ -145,44 +145,70 @@ func TestDecide(t *testing.T) {
 				<#r> a acl:Authorization; acl:agent <` + bob + `>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: bob}, root, Read, true},
 
-		// Origins (WAC #server-origin-authorization).
-		{"no Origin ignores acl:origin",
+		// Origins (WAC #authorization-evaluation-origin, as the package
+		// documentation reads it: with an Origin, an authorization listing
+		// acl:origin applies only to those origins; one without applies to
+		// any origin).
+		{"rule with origin O, no Origin: applies",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice}, root, Read, false},
-		{"Origin without any acl:origin denies non-public modes",
-			docs{root: ownerRoot}, Subject{WebID: alice, Origin: "https://app.example"}, root, 0, false},
-		{"Origin listed on the agent's own authorization",
+		{"rule without origin, request with Origin: applies",
+			docs{root: ownerRoot}, Subject{WebID: alice, Origin: "https://app.example"}, root, rwac, false},
+		{"rule without origin, inherited, request with Origin: applies",
+			docs{root: ownerRoot}, Subject{WebID: alice, Origin: "https://evil.example"}, deep, rwac, false},
+		{"rule without origin still needs the agent",
+			docs{root: ownerRoot}, Subject{WebID: bob, Origin: "https://app.example"}, root, 0, false},
+		{"rule with origin O, request from O: applies",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read, acl:Write.`},
 			Subject{WebID: alice, Origin: "https://app.example"}, root, Read | Write | Append, false},
-		{"Origin not listed",
+		{"rule with origin O, request from P: does not apply",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice, Origin: "https://evil.example"}, root, 0, false},
-		{"Origin trusted by an origin-only authorization",
-			docs{root: ownerRoot + `<#app> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:default <./>; acl:mode acl:Read.`},
-			Subject{WebID: alice, Origin: "https://app.example"}, root + "x", Read, false},
-		{"Origin needs both agent and origin to allow the mode",
+		{"rule with several origins, request from the second",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>, <https://other.example>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{WebID: alice, Origin: "https://other.example"}, root, Read, false},
+		{"origin-restricted rule beside an unrestricted one, request from P",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode acl:Read.
+				<#2> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Write.`},
+			Subject{WebID: alice, Origin: "https://evil.example"}, root, Read, false},
+		{"origin-restricted rule beside an unrestricted one, request from O",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode acl:Read.
+				<#2> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Write.`},
+			Subject{WebID: alice, Origin: "https://app.example"}, root, Read | Write | Append, false},
+		{"origin-only rule does not combine with an agent rule",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode acl:Read.
 				<#2> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Write.`},
-			Subject{WebID: alice, Origin: "https://app.example"}, root, 0, false},
-		{"Origin: Write for the agent, Append for the origin",
-			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode acl:Write.
-				<#2> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Append.`},
-			Subject{WebID: alice, Origin: "https://app.example"}, root, Append, false},
-		{"origin-only authorization grants no agent",
+			Subject{WebID: alice, Origin: "https://app.example"}, root, Read, false},
+		{"origin-only rule adds nothing to the owner",
+			docs{root: ownerRoot + `<#app> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:default <./>; acl:mode acl:Read.`},
+			Subject{WebID: alice, Origin: "https://app.example"}, root + "x", rwac, false},
+		{"origin-only rule grants nobody, from its origin",
 			docs{root: `<#2> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice, Origin: "https://app.example"}, root, 0, false},
-		{"origin-only authorization without Origin",
+		{"origin-only rule grants nobody, anonymous from its origin",
+			docs{root: `<#2> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{Origin: "https://app.example"}, root, 0, false},
+		{"origin-only rule grants nobody, without Origin",
 			docs{root: `<#2> a acl:Authorization; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice}, root, 0, false},
-		{"public mode needs no origin",
+		{"public rule without origin, any Origin",
+			docs{root: `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{Origin: "https://evil.example"}, root, Read, false},
+		{"public rule and owner rule, foreign Origin",
 			docs{root: ownerRoot + `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:accessTo <./>; acl:mode acl:Read.`},
-			Subject{WebID: alice, Origin: "https://evil.example"}, root, Read, false},
-		{"public from listed origins only",
+			Subject{WebID: alice, Origin: "https://evil.example"}, root, rwac, false},
+		{"public rule listing O, request from P",
 			docs{root: `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{Origin: "https://evil.example"}, root, 0, false},
-		{"public from a listed origin",
+		{"public rule listing O, authenticated from P",
+			docs{root: `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{WebID: alice, Origin: "https://evil.example"}, root, 0, false},
+		{"public rule listing O, request from O",
 			docs{root: `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{Origin: "https://app.example"}, root, Read, false},
+		{"public rule listing O, no Origin",
+			docs{root: `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{}, root, Read, false},
 		{"origin compared canonically",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <HTTPS://App.Example:443/>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice, Origin: "https://app.example"}, root, Read, false},
@@ -195,15 +221,36 @@ func TestDecide(t *testing.T) {
 		{"acl:origin with a path matches no origin",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example/index.html>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice, Origin: "https://app.example"}, root, 0, false},
-		{"opaque origin null gets public modes only",
+		{"opaque origin null: rules without origin apply",
 			docs{root: ownerRoot + `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{WebID: alice, Origin: "null"}, root, rwac, false},
+		{"opaque origin null matches no listed origin",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode acl:Read.
+				<#2> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Write.
+				<#3> a acl:Authorization; acl:agentClass foaf:Agent; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Control.`},
 			Subject{WebID: alice, Origin: "null"}, root, Read, false},
+		{"acl:origin that is no origin matches no request, not even null",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <null>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{WebID: alice, Origin: "null"}, root, 0, false},
+		{"invalid Origin matches no listed origin",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.
+				<#2> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode acl:Append.`},
+			Subject{WebID: alice, Origin: "https://app.example/path"}, root, Append, false},
 		{"group with origin",
 			docs{root: `<#f> a acl:Authorization; acl:agentGroup </alice/aspects/friends#group>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
 			Subject{WebID: bob, Origin: "https://app.example"}, root, Read, false},
+		{"group with origin O, request from P",
+			docs{root: `<#f> a acl:Authorization; acl:agentGroup </alice/aspects/friends#group>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{WebID: bob, Origin: "https://evil.example"}, root, 0, false},
+		{"group without origin, request with Origin",
+			docs{root: `<#f> a acl:Authorization; acl:agentGroup </alice/aspects/friends#group>; acl:accessTo <./>; acl:mode acl:Read.`},
+			Subject{WebID: bob, Origin: "https://evil.example"}, root, Read, false},
 		{"inherited origin authorization",
 			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:default <./>; acl:mode acl:Read.`},
 			Subject{WebID: alice, Origin: "https://app.example"}, deep, Read, false},
+		{"inherited origin authorization, request from P",
+			docs{root: `<#1> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:default <./>; acl:mode acl:Read.`},
+			Subject{WebID: alice, Origin: "https://evil.example"}, deep, 0, false},
 
 		// Errors deny.
 		{"malformed root ACL",
@@ -291,7 +338,8 @@ func TestGroupsAreLookedUpOnlyWhenNeeded(t *testing.T) {
 	load := docs{root: `<#bob> a acl:Authorization; acl:agent <` + bob + `>; acl:accessTo <./>; acl:mode acl:Read.
 		<#pub> a acl:Authorization; acl:agentClass foaf:Agent; acl:accessTo <./>; acl:mode acl:Append.
 		<#g1> a acl:Authorization; acl:agentGroup </g#1>; acl:accessTo <./>; acl:mode acl:Read.
-		<#g2> a acl:Authorization; acl:agentGroup </g#2>; acl:accessTo <./>; acl:mode acl:Write.`}.loader(t)
+		<#g2> a acl:Authorization; acl:agentGroup </g#2>; acl:accessTo <./>; acl:mode acl:Write.
+		<#g3> a acl:Authorization; acl:agentGroup </g#3>; acl:origin <https://app.example>; acl:accessTo <./>; acl:mode acl:Control.`}.loader(t)
 	var asked []string
 	members := func(_ context.Context, g, webID string) (bool, error) {
 		asked = append(asked, g)
@@ -308,7 +356,11 @@ func TestGroupsAreLookedUpOnlyWhenNeeded(t *testing.T) {
 		{"granted by foaf:Agent", Subject{WebID: bob}, Append, ""},
 		{"anonymous never asks", Subject{}, Write, ""},
 		{"only the group that adds the mode", Subject{WebID: bob}, Write, root + "g#2"},
-		{"origin not trusted for the mode", Subject{WebID: bob, Origin: "https://app.example"}, Write, ""},
+		{"group without origin, any Origin", Subject{WebID: bob, Origin: "https://evil.example"}, Write, root + "g#2"},
+		{"group listing the request's origin", Subject{WebID: bob, Origin: "https://app.example"}, Control, root + "g#3"},
+		{"group listing another origin is not asked", Subject{WebID: bob, Origin: "https://evil.example"}, Control, ""},
+		{"null Origin: group listing an origin is not asked", Subject{WebID: bob, Origin: "null"}, Control, ""},
+		{"group listing an origin, no Origin", Subject{WebID: bob}, Control, root + "g#3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,13 +371,23 @@ func TestGroupsAreLookedUpOnlyWhenNeeded(t *testing.T) {
 			}
 		})
 	}
-	asked = nil
-	m, err := Decide(ctx, Subject{WebID: carol}, root, root, load, members)
-	if err != nil || m != Read|Append|Write {
-		t.Errorf("Decide(carol) = %v, %v; want read write append", m, err)
-	}
-	if got := strings.Join(asked, " "); got != root+"g#1 "+root+"g#2" {
-		t.Errorf("Decide(carol) asked %q", got)
+	for _, d := range []struct {
+		s     Subject
+		want  Mode
+		asked string
+	}{
+		{Subject{WebID: carol}, All, root + "g#1 " + root + "g#2 " + root + "g#3"},
+		{Subject{WebID: carol, Origin: "https://app.example"}, All, root + "g#1 " + root + "g#2 " + root + "g#3"},
+		{Subject{WebID: carol, Origin: "https://evil.example"}, Read | Append | Write, root + "g#1 " + root + "g#2"},
+	} {
+		asked = nil
+		m, err := Decide(ctx, d.s, root, root, load, members)
+		if err != nil || m != d.want {
+			t.Errorf("Decide(%+v) = %v, %v; want %v", d.s, m, err, d.want)
+		}
+		if got := strings.Join(asked, " "); got != d.asked {
+			t.Errorf("Decide(%+v) asked %q, want %q", d.s, got, d.asked)
+		}
 	}
 }
 
@@ -360,8 +422,15 @@ func TestAllow(t *testing.T) {
 		{Subject{WebID: alice}, All, Read | Append, `user="read write append control",public="read append"`},
 		{Subject{WebID: bob}, Read | Append, Read | Append, `user="read append",public="read append"`},
 		{Subject{}, Read | Append, Read | Append, `user="read append",public="read append"`},
-		{Subject{WebID: alice, Origin: "https://app.example"}, Read | Write | Append, Read | Append, `user="read write append",public="read append"`},
-		{Subject{WebID: alice, Origin: "https://evil.example"}, Read, Read, `user="read",public="read"`},
+		// The owner's authorization lists no origin: it applies from any app.
+		// The origin-only #app grants nobody; #pubapp is public from its
+		// origin only.
+		{Subject{WebID: alice, Origin: "https://app.example"}, All, Read | Append, `user="read write append control",public="read append"`},
+		{Subject{WebID: alice, Origin: "https://evil.example"}, All, Read, `user="read write append control",public="read"`},
+		{Subject{WebID: alice, Origin: "null"}, All, Read, `user="read write append control",public="read"`},
+		{Subject{WebID: bob, Origin: "https://app.example"}, Read | Append, Read | Append, `user="read append",public="read append"`},
+		{Subject{WebID: bob, Origin: "https://evil.example"}, Read, Read, `user="read",public="read"`},
+		{Subject{Origin: "https://evil.example"}, Read, Read, `user="read",public="read"`},
 	}
 	for _, tt := range tests {
 		user, public, err := Allow(ctx, tt.s, root+"doc", root, load, nil)

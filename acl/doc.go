@@ -42,40 +42,40 @@
 //
 // # Origins
 //
-// WAC #server-origin-authorization reads: "When an HTTP request
-// includes the Origin header, the requested operation is granted on the
-// target resource when there is a match for: an Authorization allowing
-// access to the requesting agent (acl:agent, acl:agentGroup,
-// acl:agentClass); an Authorization with an acl:origin property value that
-// of Origin's field-value, when the required access mode is not available
-// to all agents (acl:agentClass foaf:Agent); and the required access mode
-// is allowed for the requesting agent and the origin." WAC
-// #authorization-evaluation-origin adds that acl:origin "is taken into
-// account in the evaluation only when the HTTP request includes the Origin
-// header".
+// WAC #authorization-evaluation-origin: acl:origin "is taken into account
+// in the evaluation only when the HTTP request includes the Origin
+// header". Seedpod reads it as "when the request has an Origin, the
+// authorization applies only to the listed origins". With the
+// authorizations that apply to the target:
 //
-// So, per mode M, with the authorizations that apply to the target:
+//   - No Origin (Subject.Origin == ""): acl:origin is ignored. A mode is
+//     granted if an authorization granting it matches the agent.
+//   - With an Origin: an authorization that lists acl:origin applies only
+//     if the request's origin is among the listed ones; an authorization
+//     without acl:origin applies whatever the origin, since any app the
+//     agent uses may act for them. Among the authorizations that apply,
+//     a mode is granted as without an Origin.
 //
-//   - No Origin (Subject.Origin == ""): acl:origin is ignored. M is granted
-//     if an authorization granting M matches the agent. An authorization
-//     whose only subject is acl:origin matches nobody.
-//   - With an Origin: M is granted if an authorization grants M to
-//     foaf:Agent without listing any acl:origin (M is "available to all
-//     agents"); or else if an authorization granting M matches the agent
-//     AND an authorization granting M lists the request's origin. The two
-//     may be the same authorization or different ones: an authorization
-//     whose only subject is acl:origin is the spec's way to trust an app
-//     for everyone who holds M. Rules without acl:origin therefore never
-//     suffice on their own for a request that carries an untrusted Origin
-//     unless the mode is public.
+// An authorization whose only subject is acl:origin (no acl:agent,
+// acl:agentGroup or acl:agentClass) matches nobody, with or without an
+// Origin. A foaf:Agent authorization that lists acl:origin is public only
+// from those origins. Origins compare as RFC 6454 serializations: scheme
+// and host case-insensitive, default ports and one trailing "/" ignored.
+// The opaque origin "null", like any Origin that is not a valid
+// serialization, matches no listed origin: authorizations listing origins
+// do not apply to it, those without acl:origin still do. The spec's note on
+// trusted origins ("Implementations might implicitly allow a list of
+// origins, such as the same-origin") is left to the caller: ldp leaves
+// Subject.Origin empty for origins it trusts (the server's own origin, and
+// configured ones).
 //
-// A foaf:Agent authorization that lists acl:origin is public only from
-// those origins. Origins compare as RFC 6454 serializations: scheme and
-// host case-insensitive, default ports and one trailing "/" ignored; the
-// opaque origin "null" matches nothing. The spec's note on trusted origins
-// ("Implementations might implicitly allow a list of origins, such as the
-// same-origin") is left to the caller: ldp leaves Subject.Origin empty for
-// origins it trusts (the server's own origin, and configured ones).
+// This departs from WAC #server-origin-authorization, which with an Origin
+// grants a mode not available to all agents only when one authorization
+// allows it to the agent AND one (possibly another, possibly origin-only)
+// lists the origin. That combined reading would deny every third-party web
+// app access to private data unless each ACL listed the app's origin,
+// breaking the Solid promise that any app can use the pod; Seedpod keeps
+// only the restriction an author writes explicitly with acl:origin.
 //
 // acl:trustedApp, acl:defaultForNew and acl:accessToClass are not part of
 // WAC 1.0 and are ignored.

@@ -64,7 +64,8 @@ func ExampleDecide() {
 		{acl.Subject{WebID: bob}, root + "posts/2024/hello"},
 		{acl.Subject{WebID: bob}, root + "notes/secret"},
 		{acl.Subject{}, root + "profile/card"},
-		// From a web app whose origin no ACL trusts, only public modes remain.
+		// From a web app: alice's authorization lists no acl:origin, so it
+		// applies whatever app she uses.
 		{acl.Subject{WebID: alice, Origin: "https://app.example"}, root + "profile/card"},
 	} {
 		m, err := acl.Decide(ctx, q.who, q.resource, root, load, members)
@@ -81,7 +82,7 @@ func ExampleDecide() {
 	// "https://bob.example/profile#me" on posts/2024/hello: read <nil>
 	// "https://bob.example/profile#me" on notes/secret: none <nil>
 	// "" on profile/card: read <nil>
-	// "https://pod.example/alice/profile/card#me" on profile/card: read <nil>
+	// "https://pod.example/alice/profile/card#me" on profile/card: read write append control <nil>
 	// true
 	// WAC-Allow: user="read write append control",public="read"
 }

@@ -80,7 +80,11 @@ var fuzzSubjects = []Subject{
 	{WebID: alice, Origin: "https://app.example"},
 	{WebID: bob, Origin: "https://app.example"},
 	{WebID: bob, Origin: "https://evil.example"},
+	{WebID: alice, Origin: "https://evil.example"},
+	{WebID: carol, Origin: "https://app.example"},
+	{Origin: "https://evil.example"},
 	{WebID: alice, Origin: "null"},
+	{Origin: "null"},
 }
 
 // fuzzMembers: bob is in fuzzGroup; membership of carol cannot be
@@ -181,7 +185,7 @@ func (ref *reference) hasAny(s rdf.Term, p string) bool {
 }
 
 // sameOrigin compares an acl:origin IRI with the request origins of
-// fuzzSubjects, which are all canonical.
+// fuzzSubjects, which are all canonical or the opaque "null".
 func sameOrigin(aclOrigin, request string) bool {
 	o := strings.ToLower(aclOrigin)
 	o = strings.TrimSuffix(o, "/")
@@ -191,7 +195,13 @@ func sameOrigin(aclOrigin, request string) bool {
 	return request != "null" && o == request
 }
 
-// modes answers, mode by mode, WAC #server-origin-authorization.
+// modes answers, mode by mode, with acl:origin read as the package
+// documentation does (WAC #authorization-evaluation-origin): without an
+// Origin it is ignored; with one, an authorization listing acl:origin
+// counts only if one of its values is the request's origin, and an
+// authorization without acl:origin counts whatever the origin. A mode is
+// granted if a counting authorization granting it matches the agent; an
+// authorization with only acl:origin as subject matches nobody.
 func (ref *reference) modes(s Subject, target string, inherited bool) Mode {
 	objectPred := "accessTo"
 	if inherited {
@@ -207,7 +217,6 @@ func (ref *reference) modes(s Subject, target string, inherited bool) Mode {
 		{Write, []string{"Write"}},
 		{Control, []string{"Control"}},
 	} {
-		var agentOK, originOK, publicOK bool
 		for _, auth := range ref.auths {
 			if !ref.has(auth, objectPred, target) {
 				continue
@@ -219,26 +228,26 @@ func (ref *reference) modes(s Subject, target string, inherited bool) Mode {
 			if !grants {
 				continue
 			}
-			public := ref.has(auth, "agentClass", "http://xmlns.com/foaf/0.1/Agent")
-			if public && !ref.hasAny(auth, "origin") {
-				publicOK = true
+			if s.Origin != "" && ref.hasAny(auth, "origin") {
+				listed := false
+				for _, t := range ref.g.Triples {
+					if t.S == auth && t.P == rdf.IRI(aclNS+"origin") {
+						if o, ok := t.O.(rdf.IRI); ok && sameOrigin(string(o), s.Origin) {
+							listed = true
+						}
+					}
+				}
+				if !listed {
+					continue
+				}
 			}
-			if public ||
+			if ref.has(auth, "agentClass", "http://xmlns.com/foaf/0.1/Agent") ||
 				s.WebID != "" && ref.has(auth, "agentClass", aclNS+"AuthenticatedAgent") ||
 				s.WebID != "" && ref.has(auth, "agent", s.WebID) ||
 				s.WebID == bob && ref.has(auth, "agentGroup", fuzzGroup) {
-				agentOK = true
+				granted |= m.mode
+				break
 			}
-			for _, t := range ref.g.Triples {
-				if t.S == auth && t.P == rdf.IRI(aclNS+"origin") {
-					if o, ok := t.O.(rdf.IRI); ok && sameOrigin(string(o), s.Origin) {
-						originOK = true
-					}
-				}
-			}
-		}
-		if s.Origin == "" && agentOK || s.Origin != "" && (publicOK || agentOK && originOK) {
-			granted |= m.mode
 		}
 	}
 	return granted
@@ -255,6 +264,10 @@ var fuzzSeeds = []string{
 	prefixes + `<#o> a acl:Authorization; acl:origin <https://app.example>, <HTTPS://APP.EXAMPLE:443/>; acl:default <./>; acl:mode acl:Read.
 <#a> a acl:Authorization; acl:agent <` + bob + `>; acl:default <./>; acl:mode acl:Read, acl:Write.`,
 	prefixes + `<#p> a acl:Authorization; acl:agentClass foaf:Agent; acl:origin <https://app.example/>; acl:accessTo <./>; acl:mode acl:Read.`,
+	prefixes + `<#a> a acl:Authorization; acl:agent <` + alice + `>; acl:origin <https://app.example>; acl:accessTo <./>; acl:default <./>; acl:mode acl:Write.
+<#r> a acl:Authorization; acl:agent <` + alice + `>, <` + bob + `>; acl:accessTo <./>; acl:default <./>; acl:mode acl:Read.
+<#g> a acl:Authorization; acl:agentGroup </groups#friends>; acl:origin <https://evil.example>; acl:default <./>; acl:mode acl:Control.
+<#n> a acl:Authorization; acl:agentClass acl:AuthenticatedAgent; acl:origin <https://app.example/path>; acl:accessTo <./>; acl:mode acl:Append.`,
 	prefixes + `<#bad> a acl:Authorization; acl:agent <` + alice + `>; acl:accessTo <./>; acl:mode "Read".`,
 	prefixes + `<#bad> a acl:Authorization; acl:agent [ a foaf:Person ]; acl:accessTo <./>; acl:mode acl:Read.`,
 	prefixes + `<#u> acl:agent "x"; acl:mode 1; acl:accessTo <./>.`,
