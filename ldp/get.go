@@ -47,7 +47,11 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, t Target) error {
 		return nil
 	}
 	name := info.ETag + repSuffixSep + repSuffix(want)
-	body, ok := h.reps.get(name)
+	// The cache key names the resource too: equal bytes at two URLs
+	// resolve relative IRIs differently, and a content-hash ETag is the
+	// same for both.
+	cacheKey := string(t.Key) + "\x00" + name
+	body, ok := h.reps.get(cacheKey)
 	if !ok {
 		g, err := rdf.Parse(io.LimitReader(obj, h.maxRDF), stored, t.URL)
 		if err != nil {
@@ -58,7 +62,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, t Target) error {
 			return wrap(Internal, err, "RDF could not be serialised")
 		}
 		body = buf.Bytes()
-		h.reps.put(name, body)
+		h.reps.put(cacheKey, body)
 	}
 	hdr.Set("Content-Type", want)
 	hdr.Set("ETag", quoteETag(name))

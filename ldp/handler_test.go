@@ -229,3 +229,15 @@ func TestWritesOutsidePodsAreRefused(t *testing.T) {
 const publicACL = `@prefix acl: <http://www.w3.org/ns/auth/acl#>.
 <#all> a acl:Authorization; acl:agentClass <http://xmlns.com/foaf/0.1/Agent>;
   acl:accessTo <./>; acl:default <./>; acl:mode acl:Read, acl:Write, acl:Control.`
+
+func TestEqualBytesAtTwoURLsConvertSeparately(t *testing.T) {
+	ts := newTestServer(t)
+	doc := `<> <http://ex/p> <#frag> .`
+	ts.do(t, "PUT", "/alice/one", doc, "Content-Type", "text/turtle")
+	ts.do(t, "PUT", "/alice/two", doc, "Content-Type", "text/turtle")
+	_, one := ts.do(t, "GET", "/alice/one", "", "Accept", "application/n-triples")
+	_, two := ts.do(t, "GET", "/alice/two", "", "Accept", "application/n-triples")
+	if !strings.Contains(one, "/alice/one#frag") || !strings.Contains(two, "/alice/two#frag") {
+		t.Errorf("conversions mixed up:\none: %s\ntwo: %s", one, two)
+	}
+}
