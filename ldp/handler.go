@@ -157,8 +157,6 @@ func (h *Handler) do(w http.ResponseWriter, r *http.Request, t Target) error {
 		return h.delete(w, r, t)
 	case http.MethodOptions:
 		return h.options(w, r, t)
-	case http.MethodPatch:
-		return errorf(UnsupportedMediaType, "PATCH is not supported yet: no patch format is accepted")
 	}
 	return errorf(MethodNotAllowed, "method %s is not supported", r.Method)
 }

@@ -53,13 +53,13 @@ func allowed(t Target) string {
 	case t.Key == "/":
 		return "OPTIONS, HEAD, GET"
 	case isPodRoot(t.Key):
-		return "OPTIONS, HEAD, GET, POST, PUT, PATCH"
+		return "OPTIONS, HEAD, GET, POST, PUT"
 	case t.Key.IsContainer():
-		return "OPTIONS, HEAD, GET, POST, PUT, PATCH, DELETE"
+		return "OPTIONS, HEAD, GET, POST, PUT, DELETE"
 	case t.Aux == ACLResource && isPodRoot(t.Subject):
-		return "OPTIONS, HEAD, GET, PUT, PATCH"
+		return "OPTIONS, HEAD, GET, PUT"
 	}
-	return "OPTIONS, HEAD, GET, PUT, PATCH, DELETE"
+	return "OPTIONS, HEAD, GET, PUT, DELETE"
 }
 
 // methodAllowed refuses, with 405, a method the target never supports.

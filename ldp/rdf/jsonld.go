@@ -61,73 +61,18 @@ func parseJSONLD(src []byte, base string) (*Graph, error) {
 	}
 
 	opts := jsonldOptions(base)
-	res, err := ld.NewJsonLdProcessor().ToRDF(doc, opts)
+	expanded, err := ld.NewJsonLdProcessor().Expand(doc, opts)
 	if err != nil {
 		return nil, jsonldError(err)
 	}
-	ds, ok := res.(*ld.RDFDataset)
-	if !ok {
-		return nil, fmt.Errorf("rdf: json-ld: unexpected result %T", res)
-	}
-	g := &Graph{}
-	for name, quads := range ds.Graphs {
-		if name != "@default" && len(quads) > 0 {
-			return nil, &SyntaxError{Msg: fmt.Sprintf("json-ld: named graph %q is not supported: a resource holds one graph", truncate(name, 200))}
-		}
-	}
-	quads := ds.Graphs["@default"]
-	g.Triples = make([]Triple, 0, len(quads))
-	for _, q := range quads {
-		s, p, o := fromLDNode(q.Subject), fromLDNode(q.Predicate), fromLDNode(q.Object)
-		if s == nil || p == nil || o == nil {
-			continue // json-gold keeps no such quads; be safe anyway
-		}
-		if _, lit := s.(Literal); lit {
-			continue
-		}
-		if _, iri := p.(IRI); !iri {
-			continue
-		}
-		t := Triple{S: s, P: p, O: o}
-		if err := checkAbsolute(t); err != nil {
-			return nil, err
-		}
-		if err := checkTriple(t); err != nil {
-			// json-gold lets through IRIs that RDF forbids, such as ones
-			// with spaces; refuse them rather than store what Write refuses.
-			return nil, &SyntaxError{Msg: "json-ld: " + strings.TrimPrefix(err.Error(), "rdf: write: ")}
-		}
-		g.Triples = append(g.Triples, t)
+	g, err := expandedToRDF(expanded)
+	if err != nil {
+		return nil, err
 	}
 	if ctx != nil {
 		g.Prefixes = contextPrefixes(ctx, opts)
 	}
 	return g, nil
-}
-
-// checkAbsolute refuses relative IRIs, which json-gold lets through in
-// some cases (an @id of ":", or any relative @id when base is empty):
-// they are not RDF, and Turtle output would resolve them differently.
-func checkAbsolute(t Triple) error {
-	for _, term := range [...]Term{t.S, t.P, t.O} {
-		if iri, ok := term.(IRI); ok && !hasScheme(string(iri)) {
-			return &SyntaxError{Msg: fmt.Sprintf("json-ld: IRI %q is not absolute", truncate(string(iri), 200))}
-		}
-	}
-	return nil
-}
-
-func fromLDNode(n ld.Node) Term {
-	switch n := n.(type) {
-	case ld.IRI:
-		return IRI(n.Value)
-	case ld.BlankNode:
-		return BlankNode(strings.TrimPrefix(n.Attribute, "_:"))
-	case ld.Literal:
-		l := Literal{Value: n.Value, Lang: n.Language, Datatype: n.Datatype}
-		return l.canonical()
-	}
-	return nil
 }
 
 // contextPrefixes returns the terms of a document's context that look like
