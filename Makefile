@@ -27,6 +27,15 @@ lint:           ## gofmt and go vet
 test: minio lint   ## install test dependencies, then run every test (both storage backends)
 	go test $(GO_TEST_FLAGS) ./...
 
+spec:           ## the black-box conformance suite against Seedpod (disk and MinIO)
+	go test -count=1 ./spec/
+
+spec-css: minio ## the same suite against the Community Solid Server (installed from npm into spec/css)
+	bash spec/css/run.sh
+
+bench: build minio  ## load benchmark: Seedpod (disk, MinIO) vs CSS and bare baselines (bin/bench-results.txt)
+	bash scripts/bench.sh
+
 fuzz:           ## run each fuzz target briefly
 	@bash scripts/fuzz.sh
 
