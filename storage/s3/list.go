@@ -54,6 +54,9 @@ func (s *Store) List(ctx context.Context, key storage.Key) iter.Seq2[storage.Inf
 				continue
 			}
 			st := statOf("", oi)
+			if st.kind == tombstoneKind {
+				continue // being deleted
+			}
 			k, ok := child(key, dir, oi.Key, st.kind == containerKind)
 			if !ok {
 				continue // not written by a Store

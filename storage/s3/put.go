@@ -148,15 +148,20 @@ func (s *Store) put(ctx context.Context, w *write, cond storage.Conditions) (int
 			return 0, err
 		}
 		err := up.commit(ctx, precondition{ifNoneMatch: "*"})
-		if isPreconditionFailed(err) {
-			// The object exists: as this key, or as its other form.
-			st, ok, herr := s.head(ctx, w.key, w.name)
-			if herr == nil && ok && st.kind != w.kind {
-				return 0, fmt.Errorf("%w: %s", storage.ErrExist, otherForm(w.key))
-			}
-			return 0, fmt.Errorf("%w (%w)", storage.ErrPrecondition, err)
+		if !isPreconditionFailed(err) {
+			return up.size(), err
 		}
-		return up.size(), err
+		// The object exists: as this key, as its other form, or as a
+		// tombstone, which the loop below waits for.
+		st, ok, herr := s.head(ctx, w.key, w.name)
+		switch {
+		case herr != nil:
+			return 0, herr
+		case ok && st.kind == w.kind:
+			return 0, fmt.Errorf("%w (%w)", storage.ErrPrecondition, err)
+		case ok && st.kind != tombstoneKind:
+			return 0, fmt.Errorf("%w: %s", storage.ErrExist, otherForm(w.key))
+		}
 	}
 
 	// Everything else is a compare-and-swap: read the current state,
@@ -167,22 +172,28 @@ func (s *Store) put(ctx context.Context, w *write, cond storage.Conditions) (int
 		if err != nil {
 			return 0, err
 		}
+		tomb := exists && st.kind == tombstoneKind
 		if err := checkConditions(cond, exists && st.kind == w.kind, st.info.ETag); err != nil {
 			return 0, err
 		}
-		if exists && st.kind != w.kind {
+		if exists && !tomb && st.kind != w.kind {
 			return 0, fmt.Errorf("%w: %s", storage.ErrExist, otherForm(w.key))
 		}
-		pre := precondition{ifNoneMatch: "*"}
-		if exists {
-			pre = precondition{ifMatch: st.info.ETag}
-		}
-		err = up.commit(ctx, pre)
-		if err == nil {
-			return up.size(), nil
-		}
-		if !isPreconditionFailed(err) && !isNotFound(err) {
-			return 0, err
+		if !tomb || isStale(st) {
+			pre := precondition{ifNoneMatch: "*"}
+			if exists {
+				pre = precondition{ifMatch: st.info.ETag}
+			}
+			err = up.commit(ctx, pre)
+			if err == nil {
+				return up.size(), nil
+			}
+			if !isPreconditionFailed(err) && !isNotFound(err) {
+				return 0, err
+			}
+		} else {
+			// A Delete is under way: wait until it is done.
+			err = fmt.Errorf("waiting for a delete to finish")
 		}
 		if attempt == maxAttempts {
 			return 0, fmt.Errorf("%w (%w)", errContention, err)

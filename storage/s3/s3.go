@@ -50,7 +50,7 @@
 // parallel) and a PUT; Put with IfMatch is usually a single conditional
 // PUT. Bodies larger than 16 MiB are sent as a multipart upload whose
 // completion carries the conditions. Delete is a HEAD and a DELETE, plus a
-// ListObjects of at most one key for a container.
+// short ListObjects for a container and a PUT when it has conditions.
 //
 // # Concurrency
 //
@@ -61,12 +61,13 @@
 // writer ever overwrites a change it has not seen, a file never replaces a
 // container, and IfMatch and IfNoneMatch hold across processes.
 //
-// MinIO has no conditional DELETE, so Delete checks its conditions and
-// emptiness, then deletes. Within one Store, a per-key lock makes that
-// atomic with respect to other calls on the same Store; across processes a
-// conditional Delete can race a write to the same key, and deleting a
-// container can race the creation of a child (leaving the child
-// unreachable until the container is created again).
+// MinIO has no conditional DELETE. A Delete with conditions first turns
+// the object into a tombstone with a conditional PUT, then deletes it (see
+// Delete), so conditional Deletes are atomic across processes too. One
+// gap remains: deleting a container checks that it is empty and then
+// deletes its marker, so a child created in between by another process is
+// left unreachable until the container is created again. Within one Store
+// a per-key lock closes that gap.
 package s3
 
 import (
@@ -187,6 +188,9 @@ type kind int
 const (
 	fileKind kind = iota
 	containerKind
+	// tombstoneKind marks an object that a conditional Delete is about
+	// to remove. See delete.go.
+	tombstoneKind
 )
 
 func kindOf(key storage.Key) kind {
@@ -214,24 +218,23 @@ type stat struct {
 // or a listing. Everything but the size and time comes from the ETag (see
 // newETag), so all three agree and a plain listing is enough.
 func statOf(key storage.Key, oi minio.ObjectInfo) stat {
-	st := stat{kind: fileKind, info: storage.Info{
-		Key:     key,
-		Size:    oi.Size,
-		ETag:    oi.ETag,
-		ModTime: oi.LastModified.Truncate(time.Second),
-	}}
-	container, contentType := parseETag(oi.ETag)
-	if container && oi.Size == 0 {
-		st.kind = containerKind
+	k, contentType := parseETag(oi.ETag)
+	if oi.Size != 0 {
+		k = fileKind
 	}
-	st.info.ContentType = contentType
-	return st
+	return stat{kind: k, info: storage.Info{
+		Key:         key,
+		Size:        oi.Size,
+		ContentType: contentType,
+		ETag:        oi.ETag,
+		ModTime:     oi.LastModified.Truncate(time.Second),
+	}}
 }
 
 // newETag returns a fresh ETag for an object of kind k holding content
-// of contentType: 128 random bits, the lowest bit of the first byte set
-// for containers, followed by the content type, all in hex (which is what
-// MinIO expects of an ETag; it accepts any length).
+// of contentType: 128 random bits, of which the lowest two of the first
+// byte give the kind, followed by the content type, all in hex (which is
+// what MinIO expects of an ETag; it accepts any length).
 //
 // Carrying the content type and kind in the ETag lets a plain listing
 // describe every child: MinIO can also list user metadata, but checks
@@ -242,29 +245,31 @@ func statOf(key storage.Key, oi minio.ObjectInfo) stat {
 func newETag(k kind, contentType string) string {
 	var b [16]byte
 	rand.Read(b[:])
-	b[0] &^= 1
-	if k == containerKind {
-		b[0] |= 1
+	b[0] = b[0]&^3 | byte(k)
+	if k != fileKind {
 		contentType = ""
 	}
 	return hex.EncodeToString(b[:]) + hex.EncodeToString([]byte(contentType))
 }
 
-// parseETag returns what an ETag from newETag tells: whether it is a
-// container's, and the content type. Other ETags, such as those of
-// objects written by other programs, are files' with no content type.
-func parseETag(etag string) (container bool, contentType string) {
+// parseETag returns what an ETag from newETag tells: the kind of object,
+// and the content type. Other ETags, such as those of objects written by
+// other programs, are files' with no content type.
+func parseETag(etag string) (kind, string) {
 	if len(etag) < 32 {
-		return false, ""
+		return fileKind, ""
 	}
 	b, err := hex.DecodeString(etag)
 	if err != nil || !utf8.Valid(b[16:]) {
-		return false, ""
+		return fileKind, ""
 	}
-	if b[0]&1 == 1 {
-		return len(b) == 16, ""
+	switch k := kind(b[0] & 3); {
+	case k == fileKind:
+		return fileKind, string(b[16:])
+	case (k == containerKind || k == tombstoneKind) && len(b) == 16:
+		return k, ""
 	}
-	return false, string(b[16:])
+	return fileKind, ""
 }
 
 // isFileETag reports whether etag is one that newETag gives files, in
@@ -274,7 +279,7 @@ func isFileETag(etag string) bool {
 		return false
 	}
 	b, err := hex.DecodeString(etag)
-	return err == nil && b[0]&1 == 0
+	return err == nil && kind(b[0]&3) == fileKind
 }
 
 // checkConditions applies cond to the current state of a key: whether it
