@@ -268,8 +268,10 @@ type aclCache struct {
 }
 
 type aclEntry struct {
-	acl *acl.ACL
-	err error
+	acl     *acl.ACL
+	err     error
+	etag    string    // of the ACL document; "" when there is none
+	checked time.Time // when storage last confirmed etag
 }
 
 // maxCached bounds each cache; past it the cache starts afresh.
@@ -280,17 +282,25 @@ func (c *aclCache) load(ctx context.Context, resourceURL string) (*acl.ACL, erro
 	c.mu.RLock()
 	e, ok := c.m[resourceURL]
 	c.mu.RUnlock()
-	if ok {
-		return e.acl, e.err
-	}
 	key, err := c.h.keyOf(resourceURL)
 	if err != nil {
 		return nil, err
 	}
 	aclKey := auxKey(key, aclAux)
+	if ok {
+		fresh, err := c.h.fresh(ctx, aclKey, e.etag, e.checked)
+		if err != nil {
+			return nil, err
+		}
+		if fresh {
+			return e.acl, e.err
+		}
+	}
+	e = aclEntry{checked: time.Now()}
 	obj, err := c.h.store.Get(ctx, aclKey)
 	switch {
 	case err == nil:
+		e.etag = obj.Info().ETag
 		e.acl, e.err = acl.ParseDocument(obj, mediaType(obj.Info().ContentType), c.h.URLOf(aclKey))
 		obj.Close()
 	case isNotExist(err):
@@ -329,7 +339,10 @@ type groupCache struct {
 type groupEntry struct {
 	graph   *rdf.Graph
 	groups  map[string]*acl.Group // by group URL (with fragment), parsed lazily
-	expires time.Time             // zero for local documents
+	expires time.Time             // remote documents: when to fetch again
+	key     storage.Key           // local documents: where it is stored,
+	etag    string                // with which ETag ("" when missing),
+	checked time.Time             // confirmed when
 }
 
 const remoteGroupTTL = 30 * time.Second
@@ -344,13 +357,23 @@ func (c *groupCache) members(ctx context.Context, groupURL, webID string) (bool,
 		g = e.groups[groupURL]
 	}
 	c.mu.RUnlock()
-	if ok && (e.expires.IsZero() || time.Now().Before(e.expires)) {
-		if g == nil {
-			g = c.parse(docURL, groupURL, e)
+	if ok {
+		fresh := time.Now().Before(e.expires)
+		if e.key != "" {
+			var err error
+			if fresh, err = c.h.fresh(ctx, e.key, e.etag, e.checked); err != nil {
+				return false, err
+			}
 		}
-		return g.Has(webID), nil
+		if fresh {
+			if g == nil {
+				g = c.parse(docURL, groupURL, e)
+			}
+			return g.Has(webID), nil
+		}
 	}
-	graph, local, err := c.read(ctx, docURL)
+	graph, key, etag, err := c.read(ctx, docURL)
+	local := key != ""
 	if err != nil {
 		if local {
 			return false, err
@@ -361,7 +384,7 @@ func (c *groupCache) members(ctx context.Context, groupURL, webID string) (bool,
 		c.h.log.Warn("group document not available", "url", docURL, "err", err)
 		graph = &rdf.Graph{}
 	}
-	e = groupEntry{graph: graph, groups: map[string]*acl.Group{}}
+	e = groupEntry{graph: graph, groups: map[string]*acl.Group{}, key: key, etag: etag, checked: time.Now()}
 	if !local {
 		e.expires = time.Now().Add(remoteGroupTTL)
 	}
@@ -385,37 +408,36 @@ func (c *groupCache) parse(docURL, groupURL string, e groupEntry) *acl.Group {
 	return g
 }
 
-// read loads a group document: from storage when it is on this server,
-// else through the guarded fetcher.
-func (c *groupCache) read(ctx context.Context, docURL string) (g *rdf.Graph, local bool, err error) {
-	if strings.HasPrefix(docURL, c.h.base) {
-		key, err := c.h.keyOf(docURL)
-		if err != nil {
-			return nil, true, err
+// read loads a group document: from storage when it is on this server
+// (returning its key and ETag), else through the guarded fetcher.
+func (c *groupCache) read(ctx context.Context, docURL string) (g *rdf.Graph, key storage.Key, etag string, err error) {
+	if !strings.HasPrefix(docURL, c.h.base) {
+		if c.fetch == nil {
+			return nil, "", "", errors.New("ldp: remote groups are not enabled")
 		}
-		obj, err := c.h.store.Get(ctx, key)
-		if err != nil {
-			if isNotExist(err) {
-				return &rdf.Graph{}, true, nil // a deleted group has no members
-			}
-			return nil, true, err
-		}
-		defer obj.Close()
-		data, err := io.ReadAll(io.LimitReader(obj, c.h.maxRDF))
-		if err != nil {
-			return nil, true, err
-		}
-		g, err := rdf.Parse(bytes.NewReader(data), mediaType(obj.Info().ContentType), docURL)
-		if err != nil {
-			return &rdf.Graph{}, true, nil // not RDF: no members
-		}
-		return g, true, nil
+		g, err = c.fetch(ctx, docURL)
+		return g, "", "", err
 	}
-	if c.fetch == nil {
-		return nil, false, errors.New("ldp: remote groups are not enabled")
+	if key, err = c.h.keyOf(docURL); err != nil {
+		return nil, "", "", err
 	}
-	g, err = c.fetch(ctx, docURL)
-	return g, false, err
+	obj, err := c.h.store.Get(ctx, key)
+	if err != nil {
+		if isNotExist(err) {
+			return &rdf.Graph{}, key, "", nil // a deleted group has no members
+		}
+		return nil, key, "", err
+	}
+	defer obj.Close()
+	etag = obj.Info().ETag
+	data, err := io.ReadAll(io.LimitReader(obj, c.h.maxRDF))
+	if err != nil {
+		return nil, key, "", err
+	}
+	if g, err = rdf.Parse(bytes.NewReader(data), mediaType(obj.Info().ContentType), docURL); err != nil {
+		return &rdf.Graph{}, key, etag, nil // not RDF: no members
+	}
+	return g, key, etag, nil
 }
 
 // invalidate forgets the group document at key.
@@ -458,6 +480,25 @@ func (c *ownerCache) owner(ctx context.Context, store storage.Store, pod storage
 	c.m[pod] = ownerEntry{webID, time.Now().Add(ownerTTL)}
 	c.mu.Unlock()
 	return webID
+}
+
+// fresh reports whether a cached reading of key, which had etag ("" for
+// none) when storage confirmed it at checked, may still be used. Writes
+// through this process invalidate caches at once; with Config.Revalidate
+// set (several processes share the storage), a reading older than that is
+// confirmed again by the document's current ETag.
+func (h *Handler) fresh(ctx context.Context, key storage.Key, etag string, checked time.Time) (bool, error) {
+	if h.revalidate <= 0 || time.Since(checked) < h.revalidate {
+		return true, nil
+	}
+	info, err := h.store.Stat(ctx, key)
+	switch {
+	case err == nil:
+		return info.ETag == etag, nil
+	case isNotExist(err):
+		return etag == "", nil
+	}
+	return false, err
 }
 
 // keyOf maps an absolute URL on this server to its key.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/seedpod/seedpod/ldp/rdf"
 	"github.com/seedpod/seedpod/storage"
@@ -35,6 +36,12 @@ type Config struct {
 	// acl:agentGroup), through the guarded fetch client. Nil means groups
 	// on other servers match nobody.
 	FetchGroup func(ctx context.Context, docURL string) (*rdf.Graph, error)
+	// Revalidate, when positive, bounds how long a cached ACL or group
+	// document is used before its ETag is checked again in storage. Set it
+	// when several processes share one storage (MinIO), so that a change
+	// made through another process takes effect within that time. Zero
+	// means never: this process makes every change itself.
+	Revalidate time.Duration
 	// Logger receives server-side errors. Zero means slog.Default().
 	Logger *slog.Logger
 }
@@ -50,10 +57,12 @@ type Handler struct {
 	maxRDF   int64
 	onChange func(context.Context, []Change)
 	log      *slog.Logger
-	reps     *repCache
-	acls     *aclCache
-	groups   *groupCache
-	owners   *ownerCache
+	// revalidate: see Config.Revalidate.
+	revalidate time.Duration
+	reps       *repCache
+	acls       *aclCache
+	groups     *groupCache
+	owners     *ownerCache
 }
 
 // New returns a Handler for cfg.
@@ -70,15 +79,16 @@ func New(cfg Config) (*Handler, error) {
 		u.RawPath = ""
 	}
 	h := &Handler{
-		store:    cfg.Store,
-		base:     u.String(),
-		basePath: u.EscapedPath(),
-		origin:   u.Scheme + "://" + u.Host,
-		maxBody:  cfg.MaxBodyBytes,
-		maxRDF:   cfg.MaxRDFBytes,
-		onChange: cfg.OnChange,
-		log:      cfg.Logger,
-		reps:     newRepCache(64 << 20),
+		store:      cfg.Store,
+		base:       u.String(),
+		basePath:   u.EscapedPath(),
+		origin:     u.Scheme + "://" + u.Host,
+		maxBody:    cfg.MaxBodyBytes,
+		maxRDF:     cfg.MaxRDFBytes,
+		onChange:   cfg.OnChange,
+		log:        cfg.Logger,
+		revalidate: cfg.Revalidate,
+		reps:       newRepCache(64 << 20),
 	}
 	h.acls = &aclCache{h: h, m: map[string]aclEntry{}}
 	h.groups = &groupCache{h: h, fetch: cfg.FetchGroup, m: map[string]groupEntry{}}

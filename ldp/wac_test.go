@@ -335,3 +335,36 @@ func TestRemoteGroupGoesThroughTheGuard(t *testing.T) {
 		})
 	}
 }
+
+// TestRevalidationSeesChangesFromAnotherProcess runs two Handlers over one
+// store, as two processes sharing MinIO do: a change through one reaches
+// the other's cached ACL within Config.Revalidate.
+func TestRevalidationSeesChangesFromAnotherProcess(t *testing.T) {
+	st, _ := disk.New(t.TempDir())
+	ctx := context.Background()
+	CreatePod(ctx, st, "alice", PodOptions{Owner: aliceID})
+	st.Put(ctx, "/alice/doc", strings.NewReader("<a> <b> <c> ."), "text/turtle", storage.Conditions{})
+	grant := func(mode string) {
+		if _, err := st.Put(ctx, "/alice/.acl", strings.NewReader(`@prefix acl: <http://www.w3.org/ns/auth/acl#>.
+<#b> a acl:Authorization; acl:agent <`+bobID+`>; acl:accessTo <./>; acl:default <./>; acl:mode `+mode+`.`), "text/turtle", storage.Conditions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grant("acl:Read")
+	other, _ := New(Config{Store: st, BaseURL: "https://pod.example/", Revalidate: 20 * time.Millisecond})
+	get := func() int {
+		req := httptest.NewRequest("GET", "/alice/doc", nil)
+		req = req.WithContext(oidc.NewContext(req.Context(), oidc.Agent{WebID: bobID}))
+		rec := httptest.NewRecorder()
+		other.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if got := get(); got != 200 {
+		t.Fatalf("bob reads with Read granted: %d", got)
+	}
+	grant("acl:Append") // written behind the other handler's back
+	time.Sleep(30 * time.Millisecond)
+	if got := get(); got != 403 {
+		t.Errorf("after revocation through another process, bob reads: %d, want 403", got)
+	}
+}

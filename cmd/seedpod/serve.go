@@ -53,6 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		BaseURL:      *baseURL,
 		MaxBodyBytes: *maxBody,
 		FetchGroup:   ldp.FetchRDF(guarded),
+		Revalidate:   sf.revalidate(),
 		Logger:       log,
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/seedpod/seedpod/storage"
 	"github.com/seedpod/seedpod/storage/disk"
@@ -34,6 +35,15 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.s3Bucket, "s3-bucket", envOr("SEEDPOD_S3_BUCKET", "seedpod"), "bucket, created if missing (SEEDPOD_S3_BUCKET)")
 	fs.StringVar(&f.s3Access, "s3-access-key", envOr("SEEDPOD_S3_ACCESS_KEY", ""), "access key (SEEDPOD_S3_ACCESS_KEY)")
 	fs.StringVar(&f.s3Secret, "s3-secret-key", envOr("SEEDPOD_S3_SECRET_KEY", ""), "secret key (SEEDPOD_S3_SECRET_KEY)")
+}
+
+// revalidate is how long cached ACLs and groups are trusted before their
+// ETag is checked again: on MinIO, other processes may change them.
+func (f *storeFlags) revalidate() time.Duration {
+	if f.s3Endpoint == "" {
+		return 0
+	}
+	return time.Second
 }
 
 // open returns the configured store and a description of it for logs.
