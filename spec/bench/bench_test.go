@@ -36,17 +36,11 @@ func TestBenchSmoke(t *testing.T) {
 	if _, err := os.Stat(cfg.minioBin); err != nil {
 		t.Fatalf("MinIO server: %v (make minio installs it)", err)
 	}
-	// TODO(bench): drop this guard once cmd/seedpod is committed.
-	if _, err := os.Stat(filepath.Join(root, "cmd", "seedpod", "main.go")); err != nil {
-		t.Log("cmd/seedpod not there yet: baselines only")
-		cfg.targets = slices.DeleteFunc(cfg.targets, func(s string) bool { return s == "seedpod-disk" })
-	} else {
-		cfg.seedpodBin = filepath.Join(t.TempDir(), "seedpod")
-		build := exec.Command("go", "build", "-o", cfg.seedpodBin, "./cmd/seedpod")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("go build ./cmd/seedpod: %v\n%s", err, out)
-		}
+	cfg.seedpodBin = filepath.Join(t.TempDir(), "seedpod")
+	build := exec.Command("go", "build", "-o", cfg.seedpodBin, "./cmd/seedpod")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/seedpod: %v\n%s", err, out)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
