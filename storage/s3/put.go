@@ -45,6 +45,9 @@ func (s *Store) Put(ctx context.Context, key storage.Key, r io.Reader, contentTy
 	if k == containerKind {
 		contentType = ""
 	}
+	if len(contentType) > MaxContentType {
+		return storage.Info{}, opError("put", key, errLongType)
+	}
 	w := &write{
 		key:   key,
 		name:  name,
@@ -62,7 +65,9 @@ func (s *Store) Put(ctx context.Context, key storage.Key, r io.Reader, contentTy
 	switch {
 	case k == containerKind:
 		w.opts.ContentType = containerType
-	case contentType == "":
+	case contentType == "" || !plainHeader(contentType) || len(contentType) > maxHeaderType:
+		// Info takes the content type from the ETag; the header is for
+		// other S3 clients only, and must be one HTTP allows.
 		w.opts.ContentType = untypedType
 	}
 	if w.kind == fileKind && r != nil {
@@ -84,6 +89,30 @@ func (s *Store) Put(ctx context.Context, key storage.Key, r io.Reader, contentTy
 		return storage.Info{}, opError("put", key, err)
 	}
 	return storage.Info{Key: key, Size: size, ContentType: contentType, ETag: w.etag, ModTime: w.mtime}, nil
+}
+
+// MaxContentType is the longest content type, in bytes, that Put
+// accepts. The content type is part of the ETag (see "ETags and times" in
+// the package comment), and MinIO limits a request's headers, which may
+// hold two ETags, to 8 KB.
+const MaxContentType = 1024
+
+// errLongType reports a content type longer than MaxContentType.
+var errLongType = fmt.Errorf("s3: content type longer than %d bytes", MaxContentType)
+
+// maxHeaderType bounds the content type sent as the object's S3
+// Content-Type header.
+const maxHeaderType = 512
+
+// plainHeader reports whether v can be sent as an HTTP header value as is:
+// printable ASCII and tabs.
+func plainHeader(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < 0x20 && c != '\t') || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // write is one Put in progress.

@@ -35,7 +35,9 @@
 // content type does. The ETag holds 128 random bits, one of them telling a
 // container from a file, followed by the content type, all in hex (see
 // newETag). A plain listing, which gives each object's size, ETag and
-// time, therefore describes each child fully.
+// time, therefore describes each child fully. Since MinIO limits request
+// headers to 8 KB, Put accepts content types of up to MaxContentType
+// bytes.
 //
 // ModTime is set by the writer and kept to whole seconds (the precision of
 // HTTP's Last-Modified), so Put, Stat, Get and List all report the same

@@ -62,6 +62,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -248,15 +249,25 @@ func launch(bin string) (*Server, error) {
 	cmd.Stdout = s.log
 	cmd.Stderr = s.log
 	setProcAttr(cmd)
-	if err := cmd.Start(); err != nil {
+	// Linux sends Pdeathsig when the thread that started the process
+	// exits, not the process: start and wait on a thread of our own that
+	// lives exactly as long as MinIO.
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with us
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		cmd.Wait()
+		close(s.exited)
+	}()
+	if err := <-started; err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("miniotest: starting %s: %w", bin, err)
 	}
 	s.cmd = cmd
-	go func() {
-		cmd.Wait()
-		close(s.exited)
-	}()
 	if err := s.waitReady(); err != nil {
 		s.stop()
 		return nil, err
