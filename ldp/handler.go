@@ -62,10 +62,10 @@ type Handler struct {
 	// skipWAC turns authorization off. Only benchmarks set it, to measure
 	// what WAC costs.
 	skipWAC bool
-	reps       *repCache
-	acls       *aclCache
-	groups     *groupCache
-	owners     *ownerCache
+	reps    *repCache
+	acls    *aclCache
+	groups  *groupCache
+	owners  *ownerCache
 }
 
 // New returns a Handler for cfg.
