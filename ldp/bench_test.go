@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/seedpod/seedpod/oidc"
-	"github.com/seedpod/seedpod/storage"
 	"github.com/seedpod/seedpod/storage/disk"
 )
 
@@ -102,4 +101,3 @@ func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(code int)        { d.code = code }
 
 var _ io.Writer = (*discard)(nil)
-var _ = storage.Key("")
