@@ -11,8 +11,10 @@ import (
 	"github.com/seedpod/seedpod/storage"
 )
 
-// rootInfo describes the root container, which has no marker object.
-var rootInfo = storage.Info{Key: "/"}
+// rootInfo describes the root container, which has no marker object. Its
+// body never changes, so neither does its ETag: a container's (see
+// newETag) that no Put can produce, being all zeros but the kind.
+var rootInfo = storage.Info{Key: "/", ETag: "01000000000000000000000000000000"}
 
 // Stat implements storage.Store.
 func (s *Store) Stat(ctx context.Context, key storage.Key) (storage.Info, error) {

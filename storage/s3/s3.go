@@ -172,6 +172,7 @@ func newStore(ctx context.Context, cfg Config, tr http.RoundTripper) (*Store, er
 	return s, nil
 }
 
+// ensureBucket creates the bucket if it does not exist.
 func (s *Store) ensureBucket(ctx context.Context) error {
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err != nil || ok {
@@ -195,6 +196,7 @@ const (
 	tombstoneKind
 )
 
+// kindOf returns the kind of object key names.
 func kindOf(key storage.Key) kind {
 	if key.IsContainer() {
 		return containerKind
@@ -296,7 +298,8 @@ func checkConditions(cond storage.Conditions, exists bool, etag string) error {
 	return nil
 }
 
-// head returns the object name, and false if it does not exist.
+// head describes the object called name as the object of key, with one
+// HEAD request. It reports false if there is no such object.
 func (s *Store) head(ctx context.Context, key storage.Key, name string) (stat, bool, error) {
 	oi, err := s.client.StatObject(ctx, s.bucket, name, minio.StatObjectOptions{})
 	if err != nil {
@@ -314,11 +317,13 @@ const (
 	codePreconditionFailed = "PreconditionFailed"
 )
 
+// isNotFound reports a missing object (not a missing bucket).
 func isNotFound(err error) bool {
 	r := minio.ToErrorResponse(err)
 	return r.Code == codeNoSuchKey || r.StatusCode == http.StatusNotFound && r.Code != "NoSuchBucket"
 }
 
+// isPreconditionFailed reports a failed If-Match or If-None-Match.
 func isPreconditionFailed(err error) bool {
 	r := minio.ToErrorResponse(err)
 	return r.Code == codePreconditionFailed || r.StatusCode == http.StatusPreconditionFailed

@@ -484,6 +484,24 @@ func TestContentTypes(t *testing.T) {
 	}
 }
 
+func TestRoot(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	info, err := s.Stat(ctx, "/")
+	if err != nil || info.Key != "/" || info.ETag == "" {
+		t.Fatalf("Stat(/) = %+v, %v; want key / and an ETag", info, err)
+	}
+	if k, _ := parseETag(info.ETag); k != containerKind {
+		t.Errorf("root ETag %q is not a container's", info.ETag)
+	}
+	if _, err := s.Put(ctx, "/", nil, "", storage.Conditions{IfMatch: info.ETag}); err != nil {
+		t.Errorf("Put(/, IfMatch root ETag) = %v", err)
+	}
+	if _, err := s.Put(ctx, "/", nil, "", storage.Conditions{IfMatch: newETag(containerKind, "")}); !errors.Is(err, storage.ErrPrecondition) {
+		t.Errorf("Put(/, IfMatch other) = %v, want ErrPrecondition", err)
+	}
+}
+
 // TestListManyChildren lists a container over several pages.
 func TestListManyChildren(t *testing.T) {
 	s := newTestStore(t)
