@@ -11,8 +11,12 @@
 // "https://host:port" to use TLS.
 //
 // Otherwise the package starts the MinIO binary on a free port of
-// 127.0.0.1, with a fresh data directory and random root credentials, and
-// stops it (and removes the directory) afterwards. The binary is looked up,
+// 127.0.0.1 (its console too, though disabled), with a fresh data
+// directory (in /dev/shm when there is one) and random root credentials,
+// and stops it and removes the directory afterwards; the kernel kills it
+// if the test binary dies first. Starting retries with new ports if
+// another process takes one meanwhile. MinIO's output is kept quiet and
+// shown only if it fails to start. The binary is looked up,
 // in order, in $SEEDPOD_MINIO_BIN, in bin/minio of the module containing
 // the working directory (where `make minio` installs it), and in $PATH. If
 // it is missing, the test fails with a message saying to run `make minio`.
