@@ -91,7 +91,7 @@ func defaultConfig() config {
 		pause:       time.Second,
 		getWorkers:  32,
 		putWorkers:  16,
-		listWorkers: 4, // CSS's 6 s resource locks expire under more
+		listWorkers: 2, // CSS's 6 s resource locks expire under more
 		maxGet:      1_000_000,
 		maxPut:      100_000,
 		maxList:     100_000,
@@ -124,7 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	duration := fs.Duration("duration", 0, "measured time per workload (default 8s, quick 2s)")
 	getWorkers := fs.Int("get-workers", 0, "concurrent GET workers (default 32)")
 	putWorkers := fs.Int("put-workers", 0, "concurrent PUT workers (default 16)")
-	listWorkers := fs.Int("list-workers", 0, "concurrent container-listing workers (default 4)")
+	listWorkers := fs.Int("list-workers", 0, "concurrent container-listing workers (default 2)")
 	maxReq := fs.Int("max-requests", 0, "cap on measured requests per workload (default 1e6 GET, 1e5 PUT and listing)")
 	children := fs.Int("children", 0, "children in the listed container (default 1000, quick 100)")
 	fs.StringVar(&cfg.client, "client", cfg.client, `HTTP client: "raw" (one keep-alive conn per worker, prebuilt requests) or "transport" (net/http Client)`)

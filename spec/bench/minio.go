@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -54,6 +57,8 @@ func (b *bench) minio(ctx context.Context) (*minioServer, error) {
 		// Loopback only: no update checks, no call-home.
 		"MINIO_UPDATE=off",
 		"MINIO_CALLHOME_ENABLE=off",
+		// Request counts per S3 API, to see what Seedpod asks of MinIO.
+		"MINIO_PROMETHEUS_AUTH_TYPE=public",
 	}, b.cfg.minioBin, "server", "--quiet", "--address", addr, "--console-address", console, filepath.Join(dir, "data"))
 	if err != nil {
 		return nil, err
@@ -66,6 +71,48 @@ func (b *bench) minio(ctx context.Context) (*minioServer, error) {
 	m.idleRSS = m.proc.rss()
 	b.minIO = m
 	return m, nil
+}
+
+// requests returns how many S3 requests of each API MinIO has served, from
+// its Prometheus metrics.
+func (m *minioServer) requests(ctx context.Context) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+m.addr+"/minio/metrics/v3/api/requests", nil)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{Proxy: nil}}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("minio metrics: %s", resp.Status)
+	}
+	// minio_api_requests_total{name="GetObject",server="127.0.0.1:9000",type="s3"} 42
+	counts := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "minio_api_requests_total{")
+		if !ok {
+			continue
+		}
+		labels, value, ok := strings.Cut(rest, "} ")
+		if !ok {
+			continue
+		}
+		_, api, ok := strings.Cut(labels, `name="`)
+		if !ok {
+			continue
+		}
+		api, _, _ = strings.Cut(api, `"`)
+		n, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err == nil {
+			counts[api] += n
+		}
+	}
+	return counts, sc.Err()
 }
 
 // client returns a minio-go client whose transport keeps an idle

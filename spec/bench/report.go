@@ -183,7 +183,7 @@ func (r *report) String() string {
 			if row.res.errs > 0 {
 				errs += " !"
 			}
-			cells := []string{shown, row.workload.String(), fmt.Sprintf("%.0f", row.res.rps),
+			cells := []string{shown, row.workload.String(), fmtRate(row.res.rps),
 				fmtMillis(row.res.p50), fmtMillis(row.res.p99), errs, fmtMB(row.peakRSS), fmtMicros(row.cpu), "", "", strings.Join(vs, "; ")}
 			if row.extraCPU > 0 {
 				cells[7] += fmt.Sprintf(" +%s", fmtMicros(row.extraCPU))
@@ -209,6 +209,9 @@ func (r *report) String() string {
 	for _, tr := range r.runs {
 		fmt.Fprintf(&b, "  %-13s %s; CPUs %.0f%% busy before start\n", tr.target.name, tr.target.desc, 100*tr.busy)
 		for _, row := range tr.rows {
+			if row.s3 != "" {
+				fmt.Fprintf(&b, "  %-13s   %s: MinIO requests per request: %s\n", "", row.workload, row.s3)
+			}
 			if row.res.firstErr != "" {
 				fmt.Fprintf(&b, "  %-13s   %s: %d errors, first: %s\n", "", row.workload, row.res.errs, firstLine(row.res.firstErr))
 			}
@@ -270,6 +273,19 @@ func fmtMillis(d time.Duration) string {
 		return fmt.Sprintf("%.1f ms", ms)
 	default:
 		return fmt.Sprintf("%.0f ms", ms)
+	}
+}
+
+func fmtRate(rps float64) string {
+	switch {
+	case rps == 0:
+		return "0"
+	case rps < 1:
+		return fmt.Sprintf("%.2f", rps)
+	case rps < 10:
+		return fmt.Sprintf("%.1f", rps)
+	default:
+		return fmt.Sprintf("%.0f", rps)
 	}
 }
 

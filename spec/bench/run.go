@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -21,6 +22,7 @@ type row struct {
 	peakRSS  int64
 	cpu      time.Duration // server CPU time per request
 	extraCPU time.Duration // the same for instance.extra (MinIO under Seedpod)
+	s3       string        // S3 requests per request, by API, when instance.s3 is set
 }
 
 // targetRun is everything measured on one target.
@@ -134,15 +136,29 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 		}
 		mem := watchMemory(inst.proc)
 		cpu0, extra0 := cpuOf(inst.proc), cpuOf(inst.extra)
+		var s30 map[string]float64
+		if inst.s3 != nil {
+			s30, _ = inst.s3.requests(ctx)
+		}
 		res := runLoad(ctx, c, spec)
 		r := row{workload: w, res: res, peakRSS: mem.done()}
 		if res.total > 0 {
 			r.cpu = (cpuOf(inst.proc) - cpu0) / time.Duration(res.total)
 			r.extraCPU = (cpuOf(inst.extra) - extra0) / time.Duration(res.total)
+			if s30 != nil {
+				s31, err := inst.s3.requests(ctx)
+				if err != nil {
+					b.logf("%s: %v", t.name, err)
+				}
+				r.s3 = perRequest(s30, s31, res.total)
+			}
 		}
 		tr.rows = append(tr.rows, r)
 		b.logf("%s: %-13s %9.0f req/s  p50 %s  p99 %s  errors %d  peak RSS %s  CPU/req %s",
 			t.name, w, res.rps, fmtMillis(res.p50), fmtMillis(res.p99), res.errs, fmtMB(r.peakRSS), fmtMicros(r.cpu))
+		if r.s3 != "" {
+			b.logf("%s: %s: MinIO requests per request: %s", t.name, w, r.s3)
+		}
 		if res.firstErr != "" {
 			b.logf("%s: %s: first error: %s", t.name, w, res.firstErr)
 		}
@@ -154,6 +170,22 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 		}
 	}
 	return tr
+}
+
+// perRequest formats the S3 requests made between two counts, per request
+// of the workload: "2.00 (GetObject 1.00, HeadObject 1.00)".
+func perRequest(before, after map[string]float64, n int) string {
+	var all float64
+	var parts []string
+	for _, api := range slices.Sorted(maps.Keys(after)) {
+		d := after[api] - before[api]
+		if d/float64(n) < 0.005 {
+			continue
+		}
+		all += d
+		parts = append(parts, fmt.Sprintf("%s %.2f", api, d/float64(n)))
+	}
+	return fmt.Sprintf("%.2f (%s)", all/float64(n), strings.Join(parts, ", "))
 }
 
 // cpuOf returns p's CPU time so far, or 0 for no process.

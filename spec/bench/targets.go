@@ -36,9 +36,10 @@ const podRoot = "/bench/"
 
 // instance is a started target.
 type instance struct {
-	proc      *process // whose memory and CPU are reported; nil if none
-	extra     *process // a backend whose CPU is reported too (MinIO under Seedpod)
-	addr      string   // host:port of an HTTP target
+	proc      *process     // whose memory and CPU are reported; nil if none
+	extra     *process     // a backend whose CPU is reported too (MinIO under Seedpod)
+	s3        *minioServer // whose S3 requests per request are reported
+	addr      string       // host:port of an HTTP target
 	startup   time.Duration
 	idleRSS   int64 // set by the runner unless the target sets it
 	seed      bool  // seed the pod over HTTP before the workloads
@@ -132,7 +133,7 @@ func startSeedpod(ctx context.Context, b *bench, m *minioServer) (*instance, err
 	}
 	inst := &instance{proc: p, addr: addr, seed: true, workloads: []workload{getDoc, listContainer, putDoc}, stop: p.stop}
 	if m != nil {
-		inst.extra = m.proc
+		inst.extra, inst.s3 = m.proc, m
 	}
 	if inst.startup, err = p.waitReady(ctx, 30*time.Second, httpOK("http://"+addr+podRoot)); err != nil {
 		p.stop()
