@@ -4,9 +4,10 @@
 // with the ratios against Seedpod's performance targets.
 //
 // It sits outside the request flow: it starts each server as a child process
-// (bin/seedpod, bin/minio, spec/css/start.sh, or itself in baseline mode),
-// seeds it over HTTP, loads it, and stops it before the next target starts, so
-// targets never compete for the two cores.
+// (bin/seedpod, spec/css/start.sh, itself in baseline mode, and MinIO through
+// storage/s3/miniotest as the tests do), seeds it over HTTP, loads it, and
+// stops it before the next target starts, so targets never compete for the
+// two cores.
 //
 // Targets:
 //

@@ -9,74 +9,70 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/seedpod/seedpod/storage/s3/miniotest"
 )
 
 // minioServer is the MinIO that seedpod-minio and minio-go share in a run.
 type minioServer struct {
-	proc                 *process
-	addr                 string // host:port of the S3 API
-	accessKey, secretKey string
-	startup              time.Duration
-	idleRSS              int64
+	srv     *miniotest.Server
+	proc    *process // nil for an external server (see miniotest)
+	startup time.Duration
+	idleRSS int64
 }
 
-// minio returns the run's MinIO, starting it on first use.
+// minio returns the run's MinIO, starting it on first use through
+// miniotest, as the tests do: on a free loopback port, data in /dev/shm.
 func (b *bench) minio(ctx context.Context) (*minioServer, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.minIO != nil {
 		return b.minIO, nil
 	}
-	if _, err := os.Stat(b.cfg.minioBin); err != nil {
-		return nil, fmt.Errorf("minio binary: %w (make minio)", err)
-	}
-	dir, err := b.targetDir("minio")
+	// miniotest passes our environment on to MinIO: ask for public request
+	// metrics (see requests), and no call-home.
+	os.Setenv(miniotest.EnvBinary, b.cfg.minioBin)
+	os.Setenv("MINIO_PROMETHEUS_AUTH_TYPE", "public")
+	os.Setenv("MINIO_CALLHOME_ENABLE", "off")
+	t0 := time.Now()
+	srv, stop, err := miniotest.StartMain()
 	if err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
+	m := &minioServer{srv: srv, startup: time.Since(t0)}
+	if pid := childWithArg(srv.Endpoint); pid > 0 {
+		m.proc = &process{name: "minio", pid: pid, stopFn: stop, started: t0}
+		time.Sleep(idleSettle)
+		m.idleRSS = m.proc.rss()
+	} else {
+		stop() // an external server: nothing to measure or stop
 	}
-	console, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
-	m := &minioServer{addr: addr, accessKey: "seedpodbench", secretKey: "seedpodbench-secret"}
-	m.proc, err = startProcess(dir, "minio", []string{
-		"MINIO_ROOT_USER=" + m.accessKey,
-		"MINIO_ROOT_PASSWORD=" + m.secretKey,
-		"MINIO_BROWSER=off",
-		// Loopback only: no update checks, no call-home.
-		"MINIO_UPDATE=off",
-		"MINIO_CALLHOME_ENABLE=off",
-		// Request counts per S3 API, to see what Seedpod asks of MinIO.
-		"MINIO_PROMETHEUS_AUTH_TYPE=public",
-	}, b.cfg.minioBin, "server", "--quiet", "--address", addr, "--console-address", console, filepath.Join(dir, "data"))
-	if err != nil {
-		return nil, err
-	}
-	if m.startup, err = m.proc.waitReady(ctx, time.Minute, httpOK("http://"+addr+"/minio/health/ready")); err != nil {
-		m.proc.stop()
-		return nil, err
-	}
-	time.Sleep(idleSettle)
-	m.idleRSS = m.proc.rss()
 	b.minIO = m
 	return m, nil
+}
+
+// childWithArg returns the pid of a descendant of this process with arg on
+// its command line, or 0.
+func childWithArg(arg string) int {
+	for _, pid := range treePIDs(os.Getpid())[1:] {
+		cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if slices.Contains(strings.Split(string(cmdline), "\x00"), arg) {
+			return pid
+		}
+	}
+	return 0
 }
 
 // requests returns how many S3 requests of each API MinIO has served, from
 // its Prometheus metrics.
 func (m *minioServer) requests(ctx context.Context) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+m.addr+"/minio/metrics/v3/api/requests", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.srv.URL()+"/minio/metrics/v3/api/requests", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -126,9 +122,9 @@ func (m *minioServer) client(workers int) (*minio.Client, error) {
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 	}
-	return minio.New(m.addr, &minio.Options{
-		Creds:     credentials.NewStaticV4(m.accessKey, m.secretKey, ""),
-		Secure:    false,
+	return minio.New(m.srv.Endpoint, &minio.Options{
+		Creds:     credentials.NewStaticV4(m.srv.AccessKey, m.srv.SecretKey, ""),
+		Secure:    m.srv.Secure,
 		Region:    "us-east-1", // no bucket-location round trip
 		Transport: tr,
 	})

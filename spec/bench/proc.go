@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,10 +19,13 @@ import (
 )
 
 // process is a server the bench started, in its own process group so that
-// stop also ends the children of a wrapper script (CSS's node).
+// stop also ends the children of a wrapper script (CSS's node), or one that
+// another package started for us (MinIO, through miniotest).
 type process struct {
 	name    string
-	cmd     *exec.Cmd
+	pid     int
+	cmd     *exec.Cmd // nil if another package started the process
+	stopFn  func()    // stops it then
 	logPath string
 	started time.Time // just before exec
 	waitErr chan error
@@ -45,6 +49,7 @@ func startProcess(dir, name string, env []string, argv ...string) (*process, err
 		logf.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
+	p.pid = cmd.Process.Pid
 	go func() {
 		p.waitErr <- cmd.Wait()
 		logf.Close()
@@ -55,7 +60,11 @@ func startProcess(dir, name string, env []string, argv ...string) (*process, err
 // stop ends the process group with SIGTERM, then SIGKILL after a grace
 // period.
 func (p *process) stop() {
-	pgid := p.cmd.Process.Pid
+	if p.cmd == nil {
+		p.stopFn()
+		return
+	}
+	pgid := p.pid
 	syscall.Kill(-pgid, syscall.SIGTERM)
 	select {
 	case <-p.waitErr:
@@ -69,6 +78,12 @@ func (p *process) stop() {
 
 // exited reports whether the process has already ended, with its error.
 func (p *process) exited() (bool, error) {
+	if p.cmd == nil {
+		if err := syscall.Kill(p.pid, 0); errors.Is(err, syscall.ESRCH) {
+			return true, err
+		}
+		return false, nil
+	}
 	select {
 	case err := <-p.waitErr:
 		p.waitErr <- err
@@ -80,6 +95,9 @@ func (p *process) exited() (bool, error) {
 
 // logTail returns the last lines of the process's log, for error messages.
 func (p *process) logTail() string {
+	if p.logPath == "" {
+		return "(no log)"
+	}
 	b, _ := os.ReadFile(p.logPath)
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	if len(lines) > 15 {
@@ -181,7 +199,7 @@ func treePIDs(pid int) []int {
 // cpuTime returns the user plus system CPU time p's process tree has used.
 func (p *process) cpuTime() time.Duration {
 	var ticks int64
-	for _, pid := range treePIDs(p.cmd.Process.Pid) {
+	for _, pid := range treePIDs(p.pid) {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
 			continue
@@ -225,7 +243,7 @@ func statusKB(pid int, field string) int64 {
 }
 
 // rss returns the resident set of p's process tree, in bytes.
-func (p *process) rss() int64 { return sumKB(treePIDs(p.cmd.Process.Pid), "VmRSS") }
+func (p *process) rss() int64 { return sumKB(treePIDs(p.pid), "VmRSS") }
 
 // sumKB sums a status field over pids, in bytes.
 func sumKB(pids []int, field string) int64 {
@@ -250,7 +268,7 @@ func watchMemory(p *process) *memWatch {
 	if p == nil {
 		return m
 	}
-	m.pids = treePIDs(p.cmd.Process.Pid)
+	m.pids = treePIDs(p.pid)
 	for _, pid := range m.pids {
 		// "5" resets VmHWM to the current RSS (Linux ≥ 4.0).
 		os.WriteFile("/proc/"+strconv.Itoa(pid)+"/clear_refs", []byte("5"), 0)

@@ -87,10 +87,10 @@ func runBench(ctx context.Context, cfg config) (*report, error) {
 func (b *bench) stopMinio() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.minIO != nil {
+	if b.minIO != nil && b.minIO.proc != nil {
 		b.minIO.proc.stop()
-		b.minIO = nil
 	}
+	b.minIO = nil
 }
 
 // runTarget starts t, seeds it, runs each of its workloads and stops it.

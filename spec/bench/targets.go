@@ -115,8 +115,8 @@ func startSeedpod(ctx context.Context, b *bench, m *minioServer) (*instance, err
 		if err := m.makeBucket(ctx, bucket); err != nil {
 			return nil, err
 		}
-		common = append(common, "--s3-endpoint", m.addr, "--s3-bucket", bucket,
-			"--s3-access-key", m.accessKey, "--s3-secret-key", m.secretKey)
+		common = append(common, "--s3-endpoint", m.srv.URL(), "--s3-bucket", bucket,
+			"--s3-access-key", m.srv.AccessKey, "--s3-secret-key", m.srv.SecretKey)
 	}
 	create := exec.CommandContext(ctx, b.cfg.seedpodBin, append([]string{"pod", "create", "bench", "--public"}, common...)...)
 	if out, err := create.CombinedOutput(); err != nil {
