@@ -217,17 +217,21 @@ const busyThreshold = 0.15
 // waitIdle waits, within what is left of cfg.waitIdle for the whole run,
 // until the CPUs are idle enough, and returns the share that was busy.
 func (b *bench) waitIdle(ctx context.Context) float64 {
+	sample := time.Second
+	if b.cfg.waitIdle == 0 {
+		sample = 200 * time.Millisecond // just to report it
+	}
+	var lastLog time.Time
 	for {
 		t0 := time.Now()
-		sample := time.Second
-		if b.cfg.waitIdle == 0 {
-			sample = 200 * time.Millisecond // just to report it
-		}
 		busy := cpuBusy(sample)
 		if busy <= busyThreshold || b.idleBudget <= 0 || ctx.Err() != nil {
 			return busy
 		}
-		b.logf("CPUs %.0f%% busy: waiting for a quieter machine (%v of -wait-idle left)", 100*busy, b.idleBudget.Round(time.Second))
+		if time.Since(lastLog) >= 15*time.Second {
+			b.logf("CPUs %.0f%% busy: waiting for a quieter machine (%v of -wait-idle left)", 100*busy, b.idleBudget.Round(time.Second))
+			lastLog = time.Now()
+		}
 		b.idleBudget -= time.Since(t0)
 	}
 }
