@@ -119,13 +119,24 @@ func (h *Handler) getContainer(w http.ResponseWriter, r *http.Request, t Target)
 	if err != nil {
 		return notFound(err)
 	}
-	g, err := h.containerGraph(r, t)
+	var buf bytes.Buffer
+	hasMeta, err := h.exists(r.Context(), auxKey(t.Key, metaAux))
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := rdf.Write(&buf, g, want, t.URL); err != nil {
-		return wrap(Internal, err, "container could not be serialised")
+	if want == rdf.Turtle && !hasMeta {
+		// The common case, written directly: see writeContainerTurtle.
+		if err := h.writeContainerTurtle(r.Context(), &buf, t); err != nil {
+			return err
+		}
+	} else {
+		g, err := h.containerGraph(r, t)
+		if err != nil {
+			return err
+		}
+		if err := rdf.Write(&buf, g, want, t.URL); err != nil {
+			return wrap(Internal, err, "container could not be serialised")
+		}
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	hdr := w.Header()

@@ -16,6 +16,7 @@ import (
 // "alice", served by httptest. It records the changes the handler reports.
 type testServer struct {
 	*httptest.Server
+	handler *Handler
 	mu      sync.Mutex
 	changes []Change
 }
@@ -43,6 +44,7 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.handler = h
 	ts.Server = httptest.NewServer(CORS(h))
 	t.Cleanup(ts.Close)
 	return ts
