@@ -47,7 +47,6 @@ type instance struct {
 	// newClient, if set, replaces the HTTP client (minio-go).
 	newClient func(cfg config, w workload) client
 	stop      func()
-	note      string
 }
 
 // target is one of the systems under test.
