@@ -288,11 +288,16 @@ func (c *aclCache) load(ctx context.Context, resourceURL string) (*acl.ACL, erro
 	}
 	aclKey := auxKey(key, aclAux)
 	if ok {
-		fresh, err := c.h.fresh(ctx, aclKey, e.etag, e.checked)
-		if err != nil {
-			return nil, err
+		if c.h.fresh(e.checked) {
+			return e.acl, e.err
 		}
-		if fresh {
+		if fresh, err := c.h.confirm(ctx, aclKey, e.etag); err != nil {
+			return nil, err
+		} else if fresh {
+			e.checked = time.Now()
+			c.mu.Lock()
+			c.m[resourceURL] = e
+			c.mu.Unlock()
 			return e.acl, e.err
 		}
 	}
@@ -361,8 +366,16 @@ func (c *groupCache) members(ctx context.Context, groupURL, webID string) (bool,
 		fresh := time.Now().Before(e.expires)
 		if e.key != "" {
 			var err error
-			if fresh, err = c.h.fresh(ctx, e.key, e.etag, e.checked); err != nil {
-				return false, err
+			if fresh = c.h.fresh(e.checked); !fresh {
+				if fresh, err = c.h.confirm(ctx, e.key, e.etag); err != nil {
+					return false, err
+				}
+				if fresh {
+					e.checked = time.Now()
+					c.mu.Lock()
+					c.m[docURL] = e
+					c.mu.Unlock()
+				}
 			}
 		}
 		if fresh {
@@ -482,15 +495,16 @@ func (c *ownerCache) owner(ctx context.Context, store storage.Store, pod storage
 	return webID
 }
 
-// fresh reports whether a cached reading of key, which had etag ("" for
-// none) when storage confirmed it at checked, may still be used. Writes
-// through this process invalidate caches at once; with Config.Revalidate
-// set (several processes share the storage), a reading older than that is
-// confirmed again by the document's current ETag.
-func (h *Handler) fresh(ctx context.Context, key storage.Key, etag string, checked time.Time) (bool, error) {
-	if h.revalidate <= 0 || time.Since(checked) < h.revalidate {
-		return true, nil
-	}
+// fresh reports whether a cached reading, confirmed by storage at checked,
+// may be used without asking storage again. Writes through this process
+// invalidate caches at once; with Config.Revalidate set (several processes
+// share the storage), a reading older than that must be confirmed.
+func (h *Handler) fresh(checked time.Time) bool {
+	return h.revalidate <= 0 || time.Since(checked) < h.revalidate
+}
+
+// confirm reports whether key still has etag ("" for none) in storage.
+func (h *Handler) confirm(ctx context.Context, key storage.Key, etag string) (bool, error) {
 	info, err := h.store.Stat(ctx, key)
 	switch {
 	case err == nil:

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -366,5 +367,48 @@ func TestRevalidationSeesChangesFromAnotherProcess(t *testing.T) {
 	time.Sleep(30 * time.Millisecond)
 	if got := get(); got != 403 {
 		t.Errorf("after revocation through another process, bob reads: %d, want 403", got)
+	}
+}
+
+// countingStore counts Stat calls, to see how often caches ask storage.
+type countingStore struct {
+	storage.Store
+	mu    sync.Mutex
+	stats int
+}
+
+func (c *countingStore) Stat(ctx context.Context, k storage.Key) (storage.Info, error) {
+	c.mu.Lock()
+	c.stats++
+	c.mu.Unlock()
+	return c.Store.Stat(ctx, k)
+}
+
+// TestRevalidationAsksStorageOncePerWindow: with Revalidate set, a hot
+// path confirms each cached ACL at most once per window, not per request.
+func TestRevalidationAsksStorageOncePerWindow(t *testing.T) {
+	st, _ := disk.New(t.TempDir())
+	ctx := context.Background()
+	CreatePod(ctx, st, "alice", PodOptions{Public: true})
+	st.Put(ctx, "/alice/doc", strings.NewReader("<a> <b> <c> ."), "text/turtle", storage.Conditions{})
+	cs := &countingStore{Store: st}
+	h, _ := New(Config{Store: cs, BaseURL: "https://pod.example/", Revalidate: 50 * time.Millisecond})
+	get := func() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/alice/doc", nil))
+		if rec.Code != 200 {
+			t.Fatalf("GET = %d", rec.Code)
+		}
+	}
+	get()
+	time.Sleep(60 * time.Millisecond)
+	cs.stats = 0
+	for range 100 {
+		get()
+	}
+	// Two ACL lookups (the document's own, absent, and the pod's) are
+	// confirmed once each after the window passed.
+	if cs.stats > 2 {
+		t.Errorf("100 GETs after the window made %d Stat calls, want at most 2", cs.stats)
 	}
 }
