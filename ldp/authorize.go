@@ -88,10 +88,10 @@ func requiredModes(method string, t Target, exists bool, created []storage.Key, 
 // agent and 403 otherwise, except that a missing target is reported as 404
 // to an agent who may read its parent (no existence leak to others).
 // patch is the modes a PATCH body needs (zero for other methods).
-func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, t Target, patch acl.Mode) error {
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, t *Target, patch acl.Mode) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		return h.authorizeRead(w, r, t)
+		return h.authorizeRead(w, r, *t)
 	}
 	ctx := r.Context()
 	subj := h.subject(r)
@@ -105,19 +105,20 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, t Target, pa
 		if exists, err = h.exists(ctx, t.Key); err != nil {
 			return err
 		}
+		t.checked, t.exists = true, exists
 		if !exists && r.Method != http.MethodDelete {
 			if created, err = h.missingContainers(ctx, t.Key); err != nil {
 				return err
 			}
 		}
 	}
-	needs := requiredModes(r.Method, t, exists, created, patch)
+	needs := requiredModes(r.Method, *t, exists, created, patch)
 	for _, n := range needs {
 		if err := h.check(ctx, subj, n); err != nil {
 			if !isDenial(err) {
 				return err
 			}
-			return h.denied(r, t, subj, err)
+			return h.denied(r, *t, subj, err)
 		}
 	}
 	return nil

@@ -122,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// What a resource supports does not depend on who asks, so a
 		// method it never allows is refused before authorization.
 		if err = methodAllowed(r.Method, t); err == nil && !h.skipWAC {
-			err = h.authorize(w, r, t, 0)
+			err = h.authorize(w, r, &t, 0)
 		}
 	}
 	if err == nil {

@@ -60,13 +60,15 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, t Target) error {
 		}
 		src = bytes.NewReader(data)
 	}
-	changes, err := h.ensureParent(ctx, t.Key)
+	existed, err := h.knownExists(ctx, t)
 	if err != nil {
 		return err
 	}
-	existed, err := h.exists(ctx, t.Key)
-	if err != nil {
-		return err
+	var changes []Change
+	if !existed {
+		if changes, err = h.ensureParent(ctx, t.Key); err != nil {
+			return err
+		}
 	}
 	if cond.IfMatch == "*" {
 		if !existed {
@@ -100,7 +102,7 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, t Target) error {
 // without server-managed triples; its triples become the container's
 // description. An existing container cannot be replaced.
 func (h *Handler) putContainer(ctx context.Context, w http.ResponseWriter, r *http.Request, t Target, cond storage.Conditions) error {
-	existed, err := h.exists(ctx, t.Key)
+	existed, err := h.knownExists(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -218,6 +220,15 @@ func (h *Handler) ensureParent(ctx context.Context, key storage.Key) ([]Change, 
 		}
 	}
 	return changes, nil
+}
+
+// knownExists reports whether t exists, asking storage only if
+// authorization did not already find out.
+func (h *Handler) knownExists(ctx context.Context, t Target) (bool, error) {
+	if t.checked {
+		return t.exists, nil
+	}
+	return h.exists(ctx, t.Key)
 }
 
 // exists reports whether key exists.

@@ -45,6 +45,9 @@ type Target struct {
 	// Aux is the auxiliary kind; Subject is its subject when Aux != NotAux.
 	Aux     AuxKind
 	Subject storage.Key
+	// checked tells that authorization found out whether the resource
+	// exists (exists), so the operation need not ask storage again.
+	checked, exists bool
 }
 
 // auxOf splits an auxiliary key into its kind and subject.
