@@ -10,6 +10,9 @@ import (
 // resolved against base as in RFC 3986 §5.2; an empty base leaves them
 // relative. Parse reads r to the end, so the caller bounds its size.
 //
+// N-Triples is read leniently in one respect: a relative IRI, which
+// N-Triples does not allow, is resolved against base like in Turtle.
+//
 // Malformed input gives a *SyntaxError. A media type that MediaType does
 // not accept gives an error wrapping ErrUnsupportedMediaType. Parse never
 // fetches anything over the network.

@@ -625,7 +625,7 @@ func (p *turtleParser) iriTerm() Term {
 		p.pos = end
 		return t
 	}
-	var t Term = IRI(p.iriRef())
+	var t Term = IRI(p.iriRefTo(end))
 	p.iris[string(raw)] = t
 	return t
 }
@@ -634,11 +634,13 @@ func (p *turtleParser) iriTerm() Term {
 // position without consuming it, checking its characters.
 func (p *turtleParser) scanIRIRef() int {
 	for i := p.pos + 1; i < len(p.src); i++ {
-		switch c := p.src[i]; c {
+		c := p.src[i]
+		if !iriForbidden[c] && c != '>' {
+			continue
+		}
+		switch c {
 		case '>':
 			return i + 1
-		case '<', '"', '{', '}', '|', '^', '`', ' ':
-			p.errorAt(i, "invalid character %q in IRI", c)
 		case '\\':
 			if i+1 < len(p.src) && (p.src[i+1] == 'u' || p.src[i+1] == 'U') {
 				i++
@@ -646,9 +648,7 @@ func (p *turtleParser) scanIRIRef() int {
 			}
 			p.errorAt(i, "invalid escape in IRI: only \\u and \\U are allowed")
 		default:
-			if c < 0x20 || c == 0x7f {
-				p.errorAt(i, "invalid control character in IRI")
-			}
+			p.errorAt(i, "invalid character %q in IRI", c)
 		}
 	}
 	p.errorAt(p.pos, "unterminated IRI: missing '>'")
@@ -657,7 +657,11 @@ func (p *turtleParser) scanIRIRef() int {
 
 // iriRef consumes an IRIREF and returns it decoded and resolved.
 func (p *turtleParser) iriRef() string {
-	end := p.scanIRIRef()
+	return p.iriRefTo(p.scanIRIRef())
+}
+
+// iriRefTo is iriRef for an IRIREF already scanned up to end.
+func (p *turtleParser) iriRefTo(end int) string {
 	raw := p.src[p.pos+1 : end-1]
 	var s string
 	if indexByte(raw, '\\') < 0 {

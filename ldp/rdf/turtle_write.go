@@ -9,10 +9,12 @@ import (
 	"unicode/utf8"
 )
 
-// The Turtle writer. No library at hand writes readable Turtle: knakk/rdf's
-// encoder neither relativizes IRIs nor inlines blank nodes, and rdf2go
-// writes through gon3 without prefixes. This one groups triples by subject
-// (in order of first appearance, rdf:type first, written "a"), abbreviates
+// The Turtle writer. Neither library at hand writes readable Turtle:
+// knakk/rdf's encoder sorts by subject, declares prefixes in the middle of
+// the output as it meets them, and neither relativizes IRIs nor inlines
+// blank nodes; rdf2go writes every IRI in full, without prefixes, in the
+// random order of a Go map. This writer groups triples by subject (in
+// order of first appearance, rdf:type first, written "a"), abbreviates
 // IRIs with prefixes or relative to the base, writes blank nodes used once
 // inline as [ ... ] and well-formed RDF lists as ( ... ), and uses the
 // shorthand for numbers and booleans.

@@ -10,7 +10,7 @@ import (
 )
 
 // Write serializes g to w in the given media type (a Content-Type value;
-// parameters are ignored). The graph is written as a set: duplicate
+// parameters are ignored); a nil g is an empty graph. The graph is written as a set: duplicate
 // triples are written once, and blank nodes are relabelled b0, b1, ...
 //
 // When base is not empty, Turtle output writes IRIs at or below base
@@ -28,6 +28,9 @@ func Write(w io.Writer, g *Graph, mediaType, base string) error {
 	mt, ok := MediaType(mediaType)
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnsupportedMediaType, mediaType)
+	}
+	if g == nil {
+		g = &Graph{}
 	}
 	ts, err := uniqueTriples(g)
 	if err != nil {
