@@ -24,8 +24,8 @@
 // relative IRIs by concatenation (<../x> against http://ex/a/b/c gave
 // http://ex/a/b/c../x), keeps no prefixes and accepts no relative PREFIX;
 // github.com/deiu/rdf2go (through deiu/gon3) fails on ordinary Turtle such
-// as "<a> <b> 1, 1.5 ." and reports no positions. On a 2 KB profile this
-// parser also takes about half the time of knakk/rdf and a sixth of
+// as "<a> <b> 1.5, 2 ." and reports no positions. On a 2 KB profile this
+// parser also takes less than half the time of knakk/rdf and under a sixth of
 // rdf2go's (bench_test.go).
 //
 // JSON-LD is read with github.com/piprate/json-gold, which does all the
