@@ -412,6 +412,10 @@ func TestServerPatchN3Invalid(t *testing.T) {
 			}
 			s.wantAbsentAfter(t, missing, r)
 		}
+		// An empty body holds no patch resource either.
+		r := s.patch(t, missing, mediaN3, []byte{})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		s.wantAbsentAfter(t, missing, r)
 	})
 }
 
@@ -419,6 +423,7 @@ func TestServerPatchN3Invalid(t *testing.T) {
 // solid:deletes and solid:where must be formulae without nested formulae:
 // an IRI or a literal there, or a formula inside the where, is refused with
 // 422.
+// https://solidproject.org/TR/2024/protocol-20240512#server-patch-n3-formulae
 // https://solidproject.org/TR/2024/protocol-20240512#server-patch-n3-invalid
 func TestServerPatchN3Formulae(t *testing.T) {
 	cases := []struct{ name, patch string }{

@@ -61,10 +61,15 @@ function recordingFetch (patches, n3Only) {
   }
 }
 
+// fetchers lists every Fetcher made, so that their cleanup timers, which
+// would keep the process alive for 30 s, can be cleared at the end.
+const fetchers = []
+
 // session is a fresh rdflib store with a Fetcher and an UpdateManager.
 function session (fetchFn) {
   const store = $rdf.graph()
   store.fetcher = new $rdf.Fetcher(store, { fetch: fetchFn, timeout: 10000 })
+  fetchers.push(store.fetcher)
   const updater = new $rdf.UpdateManager(store)
   return { store, fetcher: store.fetcher, updater }
 }
@@ -95,6 +100,9 @@ describe('rdflib UpdateManager', () => {
       await fetch(container + name, { method: 'DELETE' })
     }
     await fetch(container, { method: 'DELETE' })
+    for (const f of fetchers) {
+      for (const timers of Object.values(f.timeouts)) timers.forEach(clearTimeout)
+    }
   })
 
   for (const [format, n3Only, contentType] of [
