@@ -38,6 +38,8 @@ type turtleParser struct {
 	// costs neither a string nor an interface allocation. It depends on the
 	// base and prefixes and is cleared when a directive changes them.
 	iris map[string]Term
+
+	tpl *templateState // template mode (template.go): variables, N3 formulas
 }
 
 func parseTurtle(src []byte, base string, nt bool) (g *Graph, err error) {
@@ -275,6 +277,8 @@ func (p *turtleParser) scanWhile(f func(byte) bool) string {
 func (p *turtleParser) subject() Term {
 	p.skipWS()
 	switch c := p.peek(); {
+	case p.tpl != nil && p.templateSubjectAt(c):
+		return p.templateTerm("a subject")
 	case c == '<':
 		return p.iriTerm()
 	case c == '_' && p.peekAt(1) == ':':
@@ -299,6 +303,8 @@ func (p *turtleParser) subject() Term {
 func (p *turtleParser) predicate() Term {
 	p.skipWS()
 	switch c := p.peek(); {
+	case p.tpl != nil && p.templatePredicateAt(c):
+		return p.templateTerm("a predicate")
 	case c == '<':
 		return p.iriTerm()
 	case p.nt:
@@ -372,6 +378,8 @@ func (p *turtleParser) objectList(s, pr Term) {
 func (p *turtleParser) object(s, pr Term) Term {
 	p.skipWS()
 	switch c := p.peek(); {
+	case p.tpl != nil && p.templateObjectAt(c):
+		return p.templateTerm("an object")
 	case c == '<':
 		return p.iriTerm()
 	case c == '_' && p.peekAt(1) == ':':
