@@ -346,7 +346,7 @@ func (p *turtleParser) nestedGroupKind() string {
 		i++
 	}
 	if len(p.src)-i >= 6 && strings.EqualFold(string(p.src[i:i+6]), "select") {
-		return "subquery"
+		return "subquery (SELECT)"
 	}
 	// Find the matching '}', skipping strings, IRIs and comments roughly:
 	// this only chooses the wording of the error.
