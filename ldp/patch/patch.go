@@ -21,7 +21,17 @@ var (
 	ErrAmbiguous = errors.New("patch: the where clause matches more than once in the document")
 	// ErrMissing: a triple to delete is not in the document.
 	ErrMissing = errors.New("patch: a triple to delete is not in the document")
+	// ErrTooComplex: evaluating the where clause, or instantiating the
+	// templates for its solutions, would take more than maxWork steps, as
+	// a cross product of unrelated patterns on a large document does.
+	ErrTooComplex = errors.New("patch: the where clause is too costly to evaluate on this document")
 )
+
+// maxWork bounds the steps of one Apply: triples tried while matching
+// where clauses, plus triples instantiated from templates. A hostile
+// where clause such as { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } would otherwise
+// take time and memory cubic in the size of the document.
+const maxWork = 1 << 20
 
 // Node is a term of a pattern: an RDF term, or a variable when Var is set.
 type Node struct {
@@ -96,16 +106,22 @@ func (p *Patch) Apply(g *rdf.Graph) error {
 // which act as variables) to terms.
 type binding map[string]rdf.Term
 
-// index is a set of triples with an index by predicate, enough to join
-// triple patterns quickly on documents of many thousand triples.
+// index is a set of triples with indexes by subject, predicate and
+// object, enough to join triple patterns quickly on documents of many
+// thousand triples.
 type index struct {
-	order []rdf.Triple // insertion order, with deleted entries kept as holes
-	alive map[rdf.Triple]int
-	byP   map[rdf.Term][]int
+	order         []rdf.Triple // insertion order, with deleted entries kept as holes
+	alive         map[rdf.Triple]int
+	byS, byP, byO map[rdf.Term][]int
+	work          int // steps left before ErrTooComplex
 }
 
 func newIndex(ts []rdf.Triple) *index {
-	x := &index{alive: make(map[rdf.Triple]int, len(ts)), byP: map[rdf.Term][]int{}}
+	x := &index{
+		alive: make(map[rdf.Triple]int, len(ts)),
+		byS:   map[rdf.Term][]int{}, byP: map[rdf.Term][]int{}, byO: map[rdf.Term][]int{},
+		work: maxWork,
+	}
 	for _, t := range ts {
 		x.add(t)
 	}
@@ -117,7 +133,9 @@ func (x *index) add(t rdf.Triple) {
 		return
 	}
 	x.alive[t] = len(x.order)
+	x.byS[t.S] = append(x.byS[t.S], len(x.order))
 	x.byP[t.P] = append(x.byP[t.P], len(x.order))
+	x.byO[t.O] = append(x.byO[t.O], len(x.order))
 	x.order = append(x.order, t)
 }
 
@@ -153,19 +171,70 @@ func (x *index) blanks() map[rdf.BlankNode]bool {
 	return used
 }
 
-// candidates returns the triples that might match pattern p.
-func (x *index) candidates(p Pattern, b binding) []rdf.Triple {
-	if pt := resolve(p.P, b); pt != nil {
-		ids := x.byP[pt]
-		out := make([]rdf.Triple, 0, len(ids))
-		for _, i := range ids {
-			if t := x.order[i]; t.S != nil {
-				out = append(out, t)
+// candidates returns the positions in x.order of the triples that might
+// match pattern p: the shortest index list among its bound positions, or
+// all (every position) when none is bound. Positions may be holes.
+func (x *index) candidates(p Pattern, b binding) (ids []int, all bool) {
+	found := false
+	for _, c := range [3]struct {
+		n  Node
+		by map[rdf.Term][]int
+	}{{p.S, x.byS}, {p.P, x.byP}, {p.O, x.byO}} {
+		if t := resolve(c.n, b); t != nil {
+			if l := c.by[t]; !found || len(l) < len(ids) {
+				ids, found = l, true
 			}
 		}
-		return out
 	}
-	return x.triples()
+	return ids, !found
+}
+
+// estimate is the number of candidates of p once the variables in bound
+// are bound, as far as the indexes tell before matching.
+func (x *index) estimate(p Pattern, bound map[string]bool) int {
+	n := len(x.alive)
+	for _, c := range [3]struct {
+		n  Node
+		by map[rdf.Term][]int
+	}{{p.S, x.byS}, {p.P, x.byP}, {p.O, x.byO}} {
+		if name := varName(c.n); name == "" {
+			n = min(n, len(c.by[c.n.Term]))
+		} else if bound[name] {
+			n = min(n, len(x.alive)/8) // a guess: bound by the join
+		}
+	}
+	return n
+}
+
+// joinOrder reorders patterns so that each comes after patterns binding
+// its variables, the cheapest first, so that a join follows the index
+// instead of enumerating cross products. Long where clauses (rare, and
+// written by machines in a sensible order) keep their order, so that this
+// stays linear in the size of the patch.
+func (x *index) joinOrder(patterns []Pattern) []Pattern {
+	if len(patterns) < 2 || len(patterns) > 64 {
+		return patterns
+	}
+	left := append([]Pattern(nil), patterns...)
+	out := make([]Pattern, 0, len(patterns))
+	bound := map[string]bool{}
+	for len(left) > 0 {
+		best, cost := 0, -1
+		for i, p := range left {
+			if c := x.estimate(p, bound); cost < 0 || c < cost {
+				best, cost = i, c
+			}
+		}
+		p := left[best]
+		out = append(out, p)
+		left = append(left[:best], left[best+1:]...)
+		for _, n := range [3]Node{p.S, p.P, p.O} {
+			if name := varName(n); name != "" {
+				bound[name] = true
+			}
+		}
+	}
+	return out
 }
 
 // resolve returns the term a node stands for under b, or nil if it is an
@@ -193,12 +262,18 @@ func varName(n Node) string {
 }
 
 // match finds every solution of patterns in x, by backtracking; limit > 0
-// stops after that many.
-func (x *index) match(patterns []Pattern, limit int) []binding {
+// stops after that many. It fails with ErrTooComplex when it runs out of
+// work.
+func (x *index) match(patterns []Pattern, limit int) ([]binding, error) {
+	patterns = x.joinOrder(patterns)
 	var out []binding
 	var walk func(i int, b binding) bool
 	walk = func(i int, b binding) bool {
+		if x.work < 0 {
+			return true
+		}
 		if i == len(patterns) {
+			x.work -= len(b) + 1
 			c := make(binding, len(b))
 			for k, v := range b {
 				c[k] = v
@@ -207,7 +282,23 @@ func (x *index) match(patterns []Pattern, limit int) []binding {
 			return limit > 0 && len(out) >= limit
 		}
 		p := patterns[i]
-		for _, t := range x.candidates(p, b) {
+		ids, all := x.candidates(p, b)
+		n := len(ids)
+		if all {
+			n = len(x.order)
+		}
+		for k := range n {
+			if x.work--; x.work < 0 {
+				return true
+			}
+			j := k
+			if !all {
+				j = ids[k]
+			}
+			t := x.order[j]
+			if t.S == nil {
+				continue // deleted
+			}
 			added, ok := unify(p, t, b)
 			if ok && walk(i+1, b) {
 				return true
@@ -219,7 +310,10 @@ func (x *index) match(patterns []Pattern, limit int) []binding {
 		return false
 	}
 	walk(0, binding{})
-	return out
+	if x.work < 0 {
+		return nil, ErrTooComplex
+	}
+	return out, nil
 }
 
 // unify extends b so that p matches t, returning the keys it added.
@@ -254,7 +348,10 @@ func (x *index) apply(op Op, fresh *freshBlanks) error {
 	}
 	solutions := []binding{{}}
 	if len(op.Where) > 0 {
-		solutions = x.match(op.Where, limit)
+		var err error
+		if solutions, err = x.match(op.Where, limit); err != nil {
+			return err
+		}
 	}
 	if op.Exact {
 		switch {
@@ -266,6 +363,9 @@ func (x *index) apply(op Op, fresh *freshBlanks) error {
 	}
 	var dels, ins []rdf.Triple
 	for _, b := range solutions {
+		if x.work -= len(op.Deletes) + len(op.Inserts); x.work < 0 {
+			return ErrTooComplex
+		}
 		for _, p := range op.Deletes {
 			t, ok := instantiate(p, b, nil)
 			if !ok {

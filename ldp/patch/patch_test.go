@@ -2,8 +2,10 @@ package patch
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seedpod/seedpod/ldp/rdf"
 )
@@ -163,5 +165,61 @@ func TestModes(t *testing.T) {
 		if r != tt.read || a != tt.appendM || w != tt.write {
 			t.Errorf("case %d: Modes = %v %v %v, want %v %v %v", i, r, a, w, tt.read, tt.appendM, tt.write)
 		}
+	}
+}
+
+func TestApplyBoundsWork(t *testing.T) {
+	var b strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&b, "<#s%d> :name \"n%d\"; :age %d .\n", i, i, i)
+	}
+	g := graph(t, b.String())
+	tests := []struct {
+		name string
+		op   Op
+		err  error
+	}{
+		{
+			name: "a cross product is refused",
+			op:   Op{Where: []Pattern{{V("a"), V("b"), V("c")}, {V("d"), V("e"), V("f")}, {V("g"), V("h"), V("i")}}, Inserts: []Pattern{{iri("a"), iri("b"), iri("c")}}},
+			err:  ErrTooComplex,
+		},
+		{
+			name: "an unmatchable pattern is tried first",
+			op:   Op{Where: []Pattern{{V("a"), V("b"), V("c")}, {V("d"), V("e"), V("f")}, {iri("x"), iri("y"), iri("z")}}, Inserts: []Pattern{{iri("a"), iri("b"), iri("c")}}, Exact: true},
+			err:  ErrNoMatch,
+		},
+		{
+			name: "a join on a large document follows the indexes",
+			op: Op{
+				Where:   []Pattern{{V("x"), iri("age"), V("a")}, {V("x"), iri("name"), V("n")}},
+				Deletes: []Pattern{{V("x"), iri("age"), V("a")}},
+				Inserts: []Pattern{{V("x"), iri("label"), V("n")}},
+			},
+		},
+		{
+			name: "templates times solutions count too",
+			op: Op{
+				Where:   []Pattern{{V("x"), iri("name"), V("n")}, {V("y"), iri("age"), V("a")}},
+				Inserts: []Pattern{{V("x"), iri("p"), V("a")}},
+			},
+			err: ErrTooComplex,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &rdf.Graph{Triples: append([]rdf.Triple(nil), g.Triples...)}
+			start := time.Now()
+			err := (&Patch{Ops: []Op{tt.op}}).Apply(g)
+			if !errors.Is(err, tt.err) && !(tt.err == nil && err == nil) {
+				t.Fatalf("Apply = %v, want %v", err, tt.err)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("Apply took %v", d)
+			}
+			if tt.err == nil && len(g.Triples) != 10000 {
+				t.Errorf("Apply left %d triples, want 10000", len(g.Triples))
+			}
+		})
 	}
 }
