@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,6 +85,8 @@ func TestReadResponse(t *testing.T) {
 		{"chunked", "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nTrailer: t\r\n\r\n", 200, false},
 		{"created, no body", "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 201, false},
 		{"no content", "HTTP/1.1 204 No Content\r\n\r\n", 204, false},
+		{"reset content", "HTTP/1.1 205 Reset Content\r\n\r\n", 205, false},
+		{"reset content, length 0", "HTTP/1.1 205 Reset Content\r\nContent-Length: 0\r\n\r\n", 205, false},
 		{"connection close", "HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 3\r\n\r\nnot", 404, true},
 		{"until EOF", "HTTP/1.1 200 OK\r\n\r\nall of it", 200, true},
 		{"HTTP/1.0", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, true},
@@ -140,4 +145,54 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// TestPatchRequests checks the raw PATCH requests with net/http's parser:
+// round-robin documents spread over the workers, a distinct N3 Patch per
+// request, and a Content-Length that matches.
+func TestPatchRequests(t *testing.T) {
+	const workers = 16
+	c := &rawClient{addr: "127.0.0.1:1", req: httpRequestFor(patchDoc, workers)}
+	docs := map[string]int{}
+	bodies := map[string]bool{}
+	for id := range workers {
+		w := c.newWorker(id).(*rawWorker)
+		for seq := range 8 {
+			w.seq = seq
+			raw := w.appendRequest(nil)
+			req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+			if err != nil {
+				t.Fatalf("worker %d request %d: %v\n%s", id, seq, err, raw)
+			}
+			body, err := io.ReadAll(req.Body)
+			if err != nil || int64(len(body)) != req.ContentLength {
+				t.Fatalf("worker %d request %d: body %d bytes, %v; Content-Length %d", id, seq, len(body), err, req.ContentLength)
+			}
+			if req.Method != http.MethodPatch || req.Header.Get("Content-Type") != "text/n3" {
+				t.Errorf("%s with %q; want PATCH with text/n3", req.Method, req.Header.Get("Content-Type"))
+			}
+			lit := fmt.Sprintf(`"w%d-%d"`, id, seq)
+			if !bytes.Contains(body, []byte("solid:inserts")) || !bytes.Contains(body, []byte(lit)) {
+				t.Errorf("body lacks solid:inserts or %s:\n%s", lit, body)
+			}
+			bodies[string(body)] = true
+			docs[req.URL.Path]++
+			if seq == 0 {
+				if want := podRoot + patchDocPath(id*patchDocs/workers); req.URL.Path != want {
+					t.Errorf("worker %d starts at %s, want %s", id, req.URL.Path, want)
+				}
+			}
+		}
+	}
+	if len(bodies) != workers*8 {
+		t.Errorf("%d distinct bodies, want %d", len(bodies), workers*8)
+	}
+	if len(docs) != patchDocs {
+		t.Errorf("%d documents patched, want %d", len(docs), patchDocs)
+	}
+	for d, n := range docs {
+		if n != 2 {
+			t.Errorf("%s patched %d times, want 2", d, n)
+		}
+	}
 }

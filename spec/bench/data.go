@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -37,4 +38,22 @@ const (
 	listPath   = "list/"   // container with cfg.children children
 	putPath    = "put/"    // container the PUT workload creates documents in
 	childNameF = "c%05d.ttl"
+	patchPath  = "patch/" // container of the documents the PATCH workload edits
+	patchDocs  = 64       // how many, each seeded with smallDoc
 )
+
+// patchDocPath returns the path, relative to a pod's root, of the i-th
+// document of the PATCH workload.
+func patchDocPath(i int) string { return fmt.Sprintf("%sd%02d.ttl", patchPath, i) }
+
+// appendPatchBody appends to dst the N3 Patch of worker id's seq-th request:
+// it inserts one triple whose literal, "w<id>-<seq>", no other request
+// inserts, so that every PATCH changes its document.
+func appendPatchBody(dst []byte, id, seq int) []byte {
+	dst = append(dst, "@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n"+
+		"_:p a solid:InsertDeletePatch; solid:inserts { <#s> <http://example.org/ns#n> \"w"...)
+	dst = strconv.AppendInt(dst, int64(id), 10)
+	dst = append(dst, '-')
+	dst = strconv.AppendInt(dst, int64(seq), 10)
+	return append(dst, "\" . }.\n"...)
+}

@@ -139,13 +139,27 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 }
 
 // httpRequest describes the requests of one HTTP workload. path returns the
-// request path of worker id's seq-th request.
+// request path of worker id's seq-th request; its body is body or, if
+// appendBody is set, what appendBody appends to dst for that request.
 type httpRequest struct {
 	method      string
 	path        func(id, seq int) string
 	accept      string
 	contentType string
 	body        []byte
+	appendBody  func(dst []byte, id, seq int) []byte
+}
+
+// hasBody reports whether the requests carry a body.
+func (r *httpRequest) hasBody() bool { return r.body != nil || r.appendBody != nil }
+
+// bodyFor returns the body of worker id's seq-th request, built in scratch
+// when it varies.
+func (r *httpRequest) bodyFor(scratch []byte, id, seq int) []byte {
+	if r.appendBody != nil {
+		return r.appendBody(scratch[:0], id, seq)
+	}
+	return r.body
 }
 
 // rawClient gives each worker its own keep-alive TCP connection, writes
@@ -167,6 +181,7 @@ type rawWorker struct {
 	br      *bufio.Reader
 	used    bool // the connection has carried a response
 	buf     []byte
+	body    []byte // scratch for a varying body
 }
 
 func (w *rawWorker) do(ctx context.Context) error {
@@ -227,15 +242,16 @@ func (w *rawWorker) appendRequest(b []byte) []byte {
 		b = append(b, r.accept...)
 		b = append(b, "\r\n"...)
 	}
-	if r.body != nil {
-		b = append(b, "Content-Type: "...)
-		b = append(b, r.contentType...)
-		b = append(b, "\r\nContent-Length: "...)
-		b = strconv.AppendInt(b, int64(len(r.body)), 10)
-		b = append(b, "\r\n"...)
+	if !r.hasBody() {
+		return append(b, "\r\n"...)
 	}
-	b = append(b, "\r\n"...)
-	return append(b, r.body...)
+	w.body = r.bodyFor(w.body, w.id, w.seq)
+	b = append(b, "Content-Type: "...)
+	b = append(b, r.contentType...)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(w.body)), 10)
+	b = append(b, "\r\n\r\n"...)
+	return append(b, w.body...)
 }
 
 func (w *rawWorker) reset() {
@@ -277,8 +293,8 @@ type transportWorker struct {
 func (w *transportWorker) do(ctx context.Context) error {
 	r := &w.c.req
 	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
+	if r.hasBody() {
+		body = bytes.NewReader(r.bodyFor(nil, w.id, w.seq))
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, w.c.base+r.path(w.id, w.seq), body)
 	if err != nil {
@@ -289,7 +305,7 @@ func (w *transportWorker) do(ctx context.Context) error {
 	if r.accept != "" {
 		req.Header.Set("Accept", r.accept)
 	}
-	if r.body != nil {
+	if r.hasBody() {
 		req.Header.Set("Content-Type", r.contentType)
 	}
 	resp, err := w.c.hc.Do(req)
@@ -371,6 +387,8 @@ func readResponse(br *bufio.Reader) (code int, closeConn bool, err error) {
 		err = discardChunked(br)
 	case length >= 0:
 		_, err = br.Discard(int(length))
+	case code == http.StatusResetContent:
+		// No content is allowed (RFC 9110, 15.3.6), framed or not.
 	default:
 		_, err = io.Copy(io.Discard, br)
 		closeConn = true

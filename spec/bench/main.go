@@ -19,8 +19,9 @@
 //	minio-go       the load generator itself calling minio-go GetObject + read
 //
 // Workloads: GET of a public ~2 KB Turtle document, PUT of new small Turtle
-// documents under unique names, and GET (Accept: text/turtle) of a container
-// with 1,000 children.
+// documents under unique names, GET (Accept: text/turtle) of a container
+// with 1,000 children, and N3 Patch (PATCH, text/n3) inserting one new
+// triple, round-robin over 64 small Turtle documents (Solid servers only).
 //
 // Usage (scripts/bench.sh, via make bench, passes the paths):
 //
@@ -65,9 +66,11 @@ type config struct {
 	getWorkers       int
 	putWorkers       int
 	listWorkers      int
+	patchWorkers     int
 	maxGet           int // measured requests per workload, at most
 	maxPut           int
 	maxList          int
+	maxPatch         int
 	children         int // in the listed container
 
 	client     string // "raw" or "transport"
@@ -84,23 +87,25 @@ var allTargets = []string{"nethttp", "fsync", "seedpod-disk", "minio-go", "seedp
 
 func defaultConfig() config {
 	return config{
-		targets:     allTargets,
-		workloads:   []workload{getDoc, listContainer, putDoc},
-		warmup:      time.Second,
-		duration:    8 * time.Second,
-		timeout:     30 * time.Second,
-		pause:       time.Second,
-		getWorkers:  32,
-		putWorkers:  16,
-		listWorkers: 2, // CSS's 6 s resource locks expire under more
-		maxGet:      1_000_000,
-		maxPut:      100_000,
-		maxList:     100_000,
-		children:    1000,
-		client:      "raw",
-		seedpodBin:  "bin/seedpod",
-		minioBin:    envOr("SEEDPOD_MINIO_BIN", "bin/minio"),
-		cssStart:    "spec/css/start.sh",
+		targets:      allTargets,
+		workloads:    []workload{getDoc, listContainer, putDoc, patchDoc},
+		warmup:       time.Second,
+		duration:     8 * time.Second,
+		timeout:      30 * time.Second,
+		pause:        time.Second,
+		getWorkers:   32,
+		putWorkers:   16,
+		listWorkers:  2, // CSS's 6 s resource locks expire under more
+		patchWorkers: 16,
+		maxGet:       1_000_000,
+		maxPut:       100_000,
+		maxList:      100_000,
+		maxPatch:     100_000,
+		children:     1000,
+		client:       "raw",
+		seedpodBin:   "bin/seedpod",
+		minioBin:     envOr("SEEDPOD_MINIO_BIN", "bin/minio"),
+		cssStart:     "spec/css/start.sh",
 	}
 }
 
@@ -109,8 +114,8 @@ func (c *config) quick() {
 	c.warmup = 100 * time.Millisecond
 	c.duration = 2 * time.Second
 	c.pause = 100 * time.Millisecond
-	c.getWorkers, c.putWorkers, c.listWorkers = 8, 4, 2
-	c.maxGet, c.maxPut, c.maxList = 400, 200, 100
+	c.getWorkers, c.putWorkers, c.listWorkers, c.patchWorkers = 8, 4, 2, 4
+	c.maxGet, c.maxPut, c.maxList, c.maxPatch = 400, 200, 100, 200
 	c.children = 100
 }
 
@@ -120,13 +125,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "smoke run: a few hundred requests per workload, 100 children")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "comma-separated targets to run, in order")
-	workloads := fs.String("workloads", "get,list,put", "comma-separated workloads to run: get (2 KB doc), list (container), put")
+	workloads := fs.String("workloads", "get,list,put,patch", "comma-separated workloads to run: get (2 KB doc), list (container), put, patch (N3 Patch)")
 	warmup := fs.Duration("warmup", 0, "warm-up per workload (default 1s, quick 100ms)")
 	duration := fs.Duration("duration", 0, "measured time per workload (default 8s, quick 2s)")
 	getWorkers := fs.Int("get-workers", 0, "concurrent GET workers (default 32)")
 	putWorkers := fs.Int("put-workers", 0, "concurrent PUT workers (default 16)")
 	listWorkers := fs.Int("list-workers", 0, "concurrent container-listing workers (default 2)")
-	maxReq := fs.Int("max-requests", 0, "cap on measured requests per workload (default 1e6 GET, 1e5 PUT and listing)")
+	patchWorkers := fs.Int("patch-workers", 0, "concurrent PATCH workers (default 16)")
+	maxReq := fs.Int("max-requests", 0, "cap on measured requests per workload (default 1e6 GET, 1e5 PUT, PATCH and listing)")
 	children := fs.Int("children", 0, "children in the listed container (default 1000, quick 100)")
 	fs.StringVar(&cfg.client, "client", cfg.client, `HTTP client: "raw" (one keep-alive conn per worker, prebuilt requests) or "transport" (net/http Client)`)
 	fs.StringVar(&cfg.seedpodBin, "seedpod", cfg.seedpodBin, "Seedpod binary")
@@ -161,9 +167,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	setIf(&cfg.getWorkers, *getWorkers)
 	setIf(&cfg.putWorkers, *putWorkers)
 	setIf(&cfg.listWorkers, *listWorkers)
+	setIf(&cfg.patchWorkers, *patchWorkers)
 	setIf(&cfg.maxGet, *maxReq)
 	setIf(&cfg.maxPut, *maxReq)
 	setIf(&cfg.maxList, *maxReq)
+	setIf(&cfg.maxPatch, *maxReq)
 	setIf(&cfg.children, *children)
 	if cfg.client != "raw" && cfg.client != "transport" {
 		return fmt.Errorf("-client: want raw or transport, have %q", cfg.client)

@@ -55,6 +55,7 @@ var goals = []goal{
 	ratioGoal("Seedpod GET ≥ 40% of bare net/http", "seedpod-disk", getDoc, "nethttp", 0.40),
 	ratioGoal("Seedpod PUT ≥ 50% of bare fsync", "seedpod-disk", putDoc, "fsync", 0.50),
 	ratioGoal("Seedpod container listing ≥ 100× CSS", "seedpod-disk", listContainer, "css", 100),
+	ratioGoal("Seedpod PATCH ≥ 10× CSS", "seedpod-disk", patchDoc, "css", 10),
 	flatGoal("Seedpod container listing: flat memory (peak ≤ idle + 20 MB)", "seedpod-disk", 20*mb),
 	ratioGoal("Seedpod-on-MinIO GET ≥ 70% of raw minio-go GET", "seedpod-minio", getDoc, "minio-go", 0.70),
 	startGoal("Seedpod start-up < 100 ms", "seedpod-disk", 100*time.Millisecond),
@@ -145,8 +146,9 @@ func (r *report) String() string {
 	c := r.cfg
 	fmt.Fprintf(&b, "Seedpod bench, %s, %d CPUs (load average %s at start), %s, client %s\n",
 		r.when.Format("2006-01-02 15:04"), runtime.NumCPU(), r.loadBefore, runtime.Version(), c.client)
-	fmt.Fprintf(&b, "per workload: %v warm-up + %v (or max %d GET / %d PUT / %d listing requests); workers GET %d, PUT %d, listing %d; container of %d children\n\n",
-		c.warmup, c.duration, c.maxGet, c.maxPut, c.maxList, c.getWorkers, c.putWorkers, c.listWorkers, c.children)
+	fmt.Fprintf(&b, "per workload: %v warm-up + %v (or max %d GET / %d PUT / %d listing / %d PATCH requests); workers GET %d, PUT %d, listing %d, PATCH %d;\n"+
+		"container of %d children; PATCH: N3 Patch inserting one new triple, round-robin over %d documents\n\n",
+		c.warmup, c.duration, c.maxGet, c.maxPut, c.maxList, c.maxPatch, c.getWorkers, c.putWorkers, c.listWorkers, c.patchWorkers, c.children, patchDocs)
 
 	verdicts := make([]verdict, len(goals))
 	for i, g := range goals {

@@ -118,7 +118,7 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 			return tr
 		}
 		tr.seeded = time.Since(t0)
-		b.logf("%s: seeded 1 doc and %d children in %v", t.name, b.cfg.children, tr.seeded.Round(time.Millisecond))
+		b.logf("%s: seeded 1 doc, %d children and %d documents to patch in %v", t.name, b.cfg.children, patchDocs, tr.seeded.Round(time.Millisecond))
 	}
 	for i, w := range inst.workloads {
 		if !slices.Contains(b.cfg.workloads, w) {
@@ -132,7 +132,7 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 		if inst.newClient != nil {
 			c = inst.newClient(b.cfg, w)
 		} else {
-			c = newHTTPClient(b.cfg, inst.addr, httpRequestFor(w), spec.workers)
+			c = newHTTPClient(b.cfg, inst.addr, httpRequestFor(w, spec.workers), spec.workers)
 		}
 		mem := watchMemory(inst.proc)
 		cpu0, extra0 := cpuOf(inst.proc), cpuOf(inst.extra)
@@ -206,6 +206,8 @@ func (c config) loadSpec(w workload) loadSpec {
 		s.workers, s.max = c.listWorkers, c.maxList
 	case putDoc:
 		s.workers, s.max = c.putWorkers, c.maxPut
+	case patchDoc:
+		s.workers, s.max = c.patchWorkers, c.maxPatch
 	}
 	return s
 }

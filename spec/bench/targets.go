@@ -21,14 +21,18 @@ const (
 	getDoc        workload = iota // GET of the public ~2 KB Turtle document
 	listContainer                 // GET of the container with cfg.children children
 	putDoc                        // PUT of new small Turtle documents
+	patchDoc                      // N3 Patch appending one triple to one of patchDocs documents
 )
 
 // workloadFlags names the workloads in -workloads, in workload order.
-var workloadFlags = []string{"get", "list", "put"}
+var workloadFlags = []string{"get", "list", "put", "patch"}
 
 func (w workload) String() string {
-	return [...]string{"GET 2KB doc", "GET container", "PUT new doc"}[w]
+	return [...]string{"GET 2KB doc", "GET container", "PUT new doc", "PATCH N3 +1 triple"}[w]
 }
+
+// podWorkloads are the workloads of the Solid servers.
+var podWorkloads = []workload{getDoc, listContainer, putDoc, patchDoc}
 
 // podRoot is where every HTTP target keeps the seeded resources: the pod
 // Seedpod creates, a container on CSS, a directory for the baselines.
@@ -130,7 +134,7 @@ func startSeedpod(ctx context.Context, b *bench, m *minioServer) (*instance, err
 	if err != nil {
 		return nil, err
 	}
-	inst := &instance{proc: p, addr: addr, seed: true, workloads: []workload{getDoc, listContainer, putDoc}, stop: p.stop}
+	inst := &instance{proc: p, addr: addr, seed: true, workloads: podWorkloads, stop: p.stop}
 	if m != nil {
 		inst.extra, inst.s3 = m.proc, m
 	}
@@ -164,7 +168,7 @@ func startCSS(ctx context.Context, b *bench) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	inst := &instance{proc: p, addr: addr, seed: true, workloads: []workload{getDoc, listContainer, putDoc}, stop: p.stop}
+	inst := &instance{proc: p, addr: addr, seed: true, workloads: podWorkloads, stop: p.stop}
 	if inst.startup, err = p.waitReady(ctx, 3*time.Minute, httpOK("http://"+addr+"/")); err != nil {
 		p.stop()
 		return nil, err
@@ -216,8 +220,9 @@ func startFsync(ctx context.Context, b *bench) (*instance, error) {
 	return startBaseline(ctx, b, "fsync", putDoc)
 }
 
-// httpRequestFor returns the requests of workload w against an HTTP target.
-func httpRequestFor(w workload) httpRequest {
+// httpRequestFor returns the requests of workload w, run by workers
+// workers, against an HTTP target.
+func httpRequestFor(w workload, workers int) httpRequest {
 	switch w {
 	case getDoc:
 		return httpRequest{method: http.MethodGet, accept: "text/turtle",
@@ -228,6 +233,13 @@ func httpRequestFor(w workload) httpRequest {
 	case putDoc:
 		return httpRequest{method: http.MethodPut, contentType: "text/turtle", body: smallDoc,
 			path: func(id, seq int) string { return fmt.Sprintf("%s%sw%03d-%07d.ttl", podRoot, putPath, id, seq) }}
+	case patchDoc:
+		// Worker id starts spread documents after worker id-1 and goes
+		// round-robin, so that workers seldom patch the same document at
+		// once; every request inserts a new triple, so documents grow.
+		spread := max(1, patchDocs/max(1, workers))
+		return httpRequest{method: http.MethodPatch, contentType: "text/n3", appendBody: appendPatchBody,
+			path: func(id, seq int) string { return podRoot + patchDocPath((id*spread+seq)%patchDocs) }}
 	}
 	panic("unknown workload")
 }
@@ -277,6 +289,11 @@ func seedPod(ctx context.Context, addr string, children int) error {
 	}
 	if err := put(putPath+"seed.ttl", smallDoc); err != nil {
 		return err
+	}
+	for i := range patchDocs {
+		if err := put(patchDocPath(i), smallDoc); err != nil {
+			return err
+		}
 	}
 	// The first child creates the container; the rest go 8 at a time.
 	if err := put(listPath+fmt.Sprintf(childNameF, 0), smallDoc); err != nil {
@@ -329,6 +346,13 @@ feed:
 	}
 	if last := fmt.Sprintf(childNameF, children-1); !bytes.Contains(body, []byte(last)) {
 		return fmt.Errorf("seed: GET %s: listing lacks %s (%d bytes)", listPath, last, len(body))
+	}
+	last := patchDocPath(patchDocs - 1)
+	if body, err = get(last); err != nil {
+		return err
+	}
+	if !bytes.Contains(body, []byte("schema.org")) {
+		return fmt.Errorf("seed: GET %s: not the seeded document (%d bytes)", last, len(body))
 	}
 	return nil
 }
