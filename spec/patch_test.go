@@ -854,12 +854,11 @@ func TestServerPatchConditional(t *testing.T) {
 			return n3(fmt.Sprintf(`_:p a solid:InsertDeletePatch; solid:inserts { <#c> ex:name %q }.`, name))
 		}
 		before := s.snapshot(t, doc)
-		for _, p := range []struct{ contentType string }{{mediaN3}, {mediaSparqlUpdate}} {
-			body := insert("Stale")
-			if p.contentType == mediaSparqlUpdate {
-				body = []byte(`INSERT DATA { <#c> <http://example.org/ns#name> "Stale" }`)
-			}
-			r := s.patch(t, doc, p.contentType, body, "If-Match", `"seedpod-spec-stale"`)
+		for _, p := range []struct{ contentType, body string }{
+			{mediaN3, string(insert("Stale"))},
+			{mediaSparqlUpdate, `INSERT DATA { <#c> <http://example.org/ns#name> "Stale" }`},
+		} {
+			r := s.patch(t, doc, p.contentType, []byte(p.body), "If-Match", `"seedpod-spec-stale"`)
 			wantStatus(t, r, http.StatusPreconditionFailed)
 			s.wantUnchanged(t, doc, before, r)
 		}
