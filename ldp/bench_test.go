@@ -2,6 +2,7 @@ package ldp
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -101,3 +102,29 @@ func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(code int)        { d.code = code }
 
 var _ io.Writer = (*discard)(nil)
+
+// BenchmarkPatch500KB appends one triple to a 500 KB Turtle document (the
+// older Node server crashed parsing one of 552 KB).
+func BenchmarkPatch500KB(b *testing.B) {
+	h, _ := benchHandler(b)
+	var doc strings.Builder
+	doc.WriteString("@prefix ex: <http://example.org/ns#>.\n")
+	for i := 0; doc.Len() < 500<<10; i++ {
+		fmt.Fprintf(&doc, "<#s%d> ex:name \"Somebody number %d\"@en ; ex:n %d ; ex:knows <#s%d> .\n", i, i, i, i+1)
+	}
+	put(b, h, "/alice/big.ttl", doc.String())
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		req := httptest.NewRequest("PATCH", "/alice/big.ttl", strings.NewReader(fmt.Sprintf(
+			"@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n_:p a solid:InsertDeletePatch; solid:inserts { <#new> <#p> %d }.", i)))
+		req.Header.Set("Content-Type", "text/n3")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 204 {
+			b.Fatalf("PATCH = %d %s", rec.Code, rec.Body)
+		}
+	}
+}

@@ -74,7 +74,13 @@ func (h *Handler) deleteAux(r *http.Request, subject storage.Key) error {
 // options answers OPTIONS with what the target supports. CORS preflights
 // are answered earlier, by the CORS middleware.
 func (h *Handler) options(w http.ResponseWriter, r *http.Request, t Target) error {
-	h.setResourceHeaders(w.Header(), t)
+	ct := ""
+	if !t.Key.IsContainer() {
+		if info, err := h.store.Stat(r.Context(), t.Key); err == nil {
+			ct = info.ContentType
+		}
+	}
+	h.setResourceHeaders(w.Header(), t, ct)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -25,7 +25,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, t Target) error {
 	defer obj.Close()
 	info := obj.Info()
 	hdr := w.Header()
-	h.setResourceHeaders(hdr, t)
+	h.setResourceHeaders(hdr, t, info.ContentType)
 	setSafeContentHeaders(hdr)
 	if !isRDF(info.ContentType) {
 		hdr.Set("Content-Type", info.ContentType)
@@ -140,7 +140,7 @@ func (h *Handler) getContainer(w http.ResponseWriter, r *http.Request, t Target)
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	hdr := w.Header()
-	h.setResourceHeaders(hdr, t)
+	h.setResourceHeaders(hdr, t, "")
 	setSafeContentHeaders(hdr)
 	hdr.Add("Vary", "Accept")
 	hdr.Set("Content-Type", want)

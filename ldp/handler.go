@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/seedpod/seedpod/acl"
+	"github.com/seedpod/seedpod/ldp/patch"
 	"github.com/seedpod/seedpod/ldp/rdf"
 	"github.com/seedpod/seedpod/storage"
 )
@@ -63,6 +65,7 @@ type Handler struct {
 	// what WAC costs.
 	skipWAC bool
 	reps    *repCache
+	locks   *keyLocks
 	acls    *aclCache
 	groups  *groupCache
 	owners  *ownerCache
@@ -93,6 +96,7 @@ func New(cfg Config) (*Handler, error) {
 		revalidate: cfg.Revalidate,
 		reps:       newRepCache(64 << 20),
 	}
+	h.locks = newKeyLocks()
 	h.acls = &aclCache{h: h, m: map[string]aclEntry{}}
 	h.groups = &groupCache{h: h, fetch: cfg.FetchGroup, m: map[string]groupEntry{}}
 	h.owners = &ownerCache{m: map[storage.Key]ownerEntry{}}
@@ -118,15 +122,27 @@ func (h *Handler) URLOf(k storage.Key) string { return h.base + escapeKey(k) }
 // context), required modes and WAC (authorize), operation, response.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t, err := h.target(r)
+	var (
+		p          *patch.Patch
+		patchModes acl.Mode
+	)
 	if err == nil && !h.serverOwned(t) {
 		// What a resource supports does not depend on who asks, so a
 		// method it never allows is refused before authorization.
-		if err = methodAllowed(r.Method, t); err == nil && !h.skipWAC {
-			err = h.authorize(w, r, &t, 0)
+		err = methodAllowed(r.Method, t)
+		if err == nil && r.Method == http.MethodPatch {
+			p, patchModes, err = h.parsePatch(w, r, t)
+		}
+		if err == nil && !h.skipWAC {
+			err = h.authorize(w, r, &t, patchModes)
 		}
 	}
 	if err == nil {
-		err = h.do(w, r, t)
+		if p != nil {
+			err = h.patch(w, r, t, p)
+		} else {
+			err = h.do(w, r, t)
+		}
 	}
 	if err != nil {
 		h.writeError(w, r, t, err)

@@ -57,9 +57,9 @@ func allowed(t Target) string {
 	case t.Key.IsContainer():
 		return "OPTIONS, HEAD, GET, POST, PUT, DELETE"
 	case t.Aux == ACLResource && isPodRoot(t.Subject):
-		return "OPTIONS, HEAD, GET, PUT"
+		return "OPTIONS, HEAD, GET, PUT, PATCH"
 	}
-	return "OPTIONS, HEAD, GET, PUT, DELETE"
+	return "OPTIONS, HEAD, GET, PUT, PATCH, DELETE"
 }
 
 // methodAllowed refuses, with 405, a method the target never supports.
@@ -78,8 +78,9 @@ func methodAllowed(method string, t Target) error {
 
 // setResourceHeaders sets the headers every GET, HEAD and OPTIONS on a
 // target carries: Link (types, auxiliaries, storage description), Allow
-// and Accept-*. rdfDoc tells whether the resource holds RDF.
-func (h *Handler) setResourceHeaders(hdr http.Header, t Target) {
+// and Accept-*. contentType is the stored resource's, or "" when it does
+// not exist (yet): then it may still be created as RDF, by PUT or PATCH.
+func (h *Handler) setResourceHeaders(hdr http.Header, t Target, contentType string) {
 	var links []string
 	links = append(links, `<`+nsLDP+`Resource>; rel="type"`)
 	if t.Key.IsContainer() {
@@ -97,7 +98,16 @@ func (h *Handler) setResourceHeaders(hdr http.Header, t Target) {
 		links = append(links, `<`+h.storageDescriptionURL(pod)+`>; rel="`+relStorageDescription+`"`)
 	}
 	hdr["Link"] = []string{strings.Join(links, ", ")}
-	hdr.Set("Allow", allowed(t))
+	allow := allowed(t)
+	if !t.Key.IsContainer() {
+		if contentType == "" || isRDF(contentType) {
+			hdr.Set("Accept-Patch", acceptPatch)
+		} else {
+			// Only RDF documents can be patched.
+			allow = strings.Replace(allow, ", PATCH", "", 1)
+		}
+	}
+	hdr.Set("Allow", allow)
 	switch {
 	case t.Key == "/":
 	case t.Key.IsContainer():

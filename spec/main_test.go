@@ -37,6 +37,15 @@ func envInt64(name string) int64 {
 	return n
 }
 
+// seedpodBin and minioBackend are the built binary and the MinIO backend
+// of the Seedpod targets, for tests that start more processes (replicas);
+// both are empty when the suite runs against an external server.
+var (
+	seedpodBin   string
+	minioBackend backend
+	minioTarget  *target
+)
+
 // podName is the pod that TestMain creates on each Seedpod target; its root
 // container is the base container of the tests.
 const podName = "spec"
@@ -101,6 +110,9 @@ func runMain(m *testing.M) (int, error) {
 		}
 		servers = append(servers, sp)
 		targets = append(targets, sp.target)
+		if b.name == "minio" {
+			seedpodBin, minioBackend, minioTarget = bin, b, sp.target
+		}
 	}
 	code := m.Run()
 	if code != 0 {
@@ -133,6 +145,12 @@ func startSeedpod(bin, dir string, b backend) (*seedpod, error) {
 	if out, err := create.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("%s: seedpod pod create: %v\n%s", b.name, err, out)
 	}
+	return serveSeedpod(bin, b)
+}
+
+// serveSeedpod serves backend b's existing data on a free loopback port and
+// waits until it answers.
+func serveSeedpod(bin string, b backend) (*seedpod, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port, err := freePort()
