@@ -20,6 +20,9 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, t Target) error {
 	}
 	obj, err := h.store.Get(r.Context(), t.Key)
 	if err != nil {
+		// A missing document can be created by PATCH; clients such as
+		// rdflib read how from the 404.
+		w.Header().Set("Accept-Patch", acceptPatch)
 		return notFound(err)
 	}
 	defer obj.Close()
