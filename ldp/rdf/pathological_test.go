@@ -5,19 +5,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestParsePathological runs shapes that once made a parser or writer
 // slow (json-gold's ToRDF was quadratic in the values of a property and
 // took minutes on deep nesting), made Write emit Turtle deeper than Parse
-// accepts, or made Isomorphic (which checkStable uses) quadratic. Each must round-trip like a fuzz input. The time limit is
-// generous so that a loaded machine does not fail it; the cases took
-// milliseconds when written.
+// accepts, or made Isomorphic (which checkStable uses) quadratic. Each must
+// round-trip like a fuzz input. How fast they go is shown by benchmarks,
+// not asserted here: a regression back to quadratic time shows up as this
+// test running into go test's timeout.
 func TestParsePathological(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow: several seconds")
-	}
 	var ring strings.Builder
 	for i := range 2000 {
 		fmt.Fprintf(&ring, "_:n%d <http://p> _:n%d .\n", i, (i+1)%2000)
@@ -48,11 +45,7 @@ func TestParsePathological(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			checkStable(t, tt.in, tt.mediaType)
-			if d := time.Since(start); d > 10*time.Second {
-				t.Errorf("took %v", d)
-			}
 		})
 	}
 }
