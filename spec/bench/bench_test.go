@@ -25,8 +25,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestBenchSmoke runs the harness in quick mode against the baselines and
-// Seedpod on disk, so that it keeps working. It asserts no timings: only
-// that every workload ran, without errors, with throughput and memory.
+// Seedpod on disk (get, list, put and patch), so that it keeps working; it
+// needs no CSS. It asserts no timings: only that every workload ran, without
+// errors, with throughput and memory.
 func TestBenchSmoke(t *testing.T) {
 	root := moduleRoot(t)
 	cfg := defaultConfig()
