@@ -56,9 +56,6 @@ func BenchmarkParseN3Patch100(b *testing.B) {
 // many operations, many formulas' worth of statements, and errors found
 // at the end of a long body.
 func TestParseIsLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
-	}
 	shapes := []struct {
 		name, contentType string
 		body              func(n int) []byte

@@ -347,25 +347,7 @@ func (p *turtleParser) predicateObjectList(s Term) {
 
 func (p *turtleParser) objectList(s, pr Term) {
 	for {
-		p.skipWS()
-		switch p.peek() {
-		case '[':
-			p.pos++
-			b := p.newBlank()
-			p.emit(s, pr, b)
-			p.skipWS()
-			if p.peek() != ']' {
-				p.enter()
-				p.predicateObjectList(b)
-				p.leave()
-			}
-			p.expect(']', "to close the blank node property list")
-		case '(':
-			p.collectionObject(s, pr)
-		default:
-			o := p.object(s, pr)
-			p.emit(s, pr, o)
-		}
+		p.objectList1(s, pr)
 		p.skipWS()
 		if p.peek() != ',' {
 			return
@@ -473,7 +455,8 @@ func (p *turtleParser) listItems(node Term) {
 	}
 }
 
-// objectList1 parses exactly one object of (s, pr), as a collection item.
+// objectList1 parses exactly one object of (s, pr): one item of an object
+// list or of a collection.
 func (p *turtleParser) objectList1(s, pr Term) {
 	p.skipWS()
 	switch p.peek() {
