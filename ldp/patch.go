@@ -127,18 +127,7 @@ func (h *Handler) patch(w http.ResponseWriter, r *http.Request, t Target, p *pat
 		if err != nil {
 			return err
 		}
-		kind := Updated
-		if !existed {
-			kind = Created
-		}
-		h.notify(ctx, append(changes, Change{Kind: kind, Key: t.Key, URL: t.URL, ETag: newInfo.ETag})...)
-		w.Header().Set("ETag", quoteETag(newInfo.ETag))
-		if existed {
-			w.WriteHeader(http.StatusNoContent)
-		} else {
-			w.Header().Set("Location", t.URL)
-			w.WriteHeader(http.StatusCreated)
-		}
+		h.written(ctx, w, t, existed, newInfo.ETag, changes)
 		return nil
 	}
 }

@@ -83,19 +83,26 @@ func (h *Handler) put(w http.ResponseWriter, r *http.Request, t Target) error {
 		}
 		return err
 	}
+	h.written(ctx, w, t, existed, info.ETag, changes)
+	return nil
+}
+
+// written reports a successful PUT or PATCH of a document (with the
+// containers created on the way) and answers 204, or 201 with Location
+// when the document is new.
+func (h *Handler) written(ctx context.Context, w http.ResponseWriter, t Target, existed bool, etag string, changes []Change) {
 	kind := Updated
 	if !existed {
 		kind = Created
 	}
-	h.notify(ctx, append(changes, Change{Kind: kind, Key: t.Key, URL: t.URL, ETag: info.ETag})...)
-	w.Header().Set("ETag", quoteETag(info.ETag))
+	h.notify(ctx, append(changes, Change{Kind: kind, Key: t.Key, URL: t.URL, ETag: etag})...)
+	w.Header().Set("ETag", quoteETag(etag))
 	if existed {
 		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return
 	}
 	w.Header().Set("Location", t.URL)
 	w.WriteHeader(http.StatusCreated)
-	return nil
 }
 
 // putContainer creates a container by PUT. The body, if any, must be RDF
