@@ -46,4 +46,3 @@ type Bus interface {
 	// ErrClosed.
 	Close() error
 }
-
