@@ -46,6 +46,15 @@ type Config struct {
 	Revalidate time.Duration
 	// Logger receives server-side errors. Zero means slog.Default().
 	Logger *slog.Logger
+	// UpdatesVia, if set, is sent as the Updates-Via header on every
+	// response: the URL of the legacy solid-0.1 websocket (e.g.
+	// "wss://pod.example/.notifications/solid-0.1"). Empty sends none.
+	UpdatesVia string
+	// DescribeStorage, if set, adds to the storage description of a pod
+	// (Solid Protocol §4.1), whose subject is storageURL. Notifications use
+	// it to advertise their subscription services (Solid Notifications
+	// Protocol §5 Discovery). It must not keep g.
+	DescribeStorage func(g *rdf.Graph, storageURL string)
 }
 
 // Handler serves the Solid Protocol over a Store. It is safe for
@@ -59,6 +68,9 @@ type Handler struct {
 	maxRDF   int64
 	onChange func(context.Context, []Change)
 	log      *slog.Logger
+	// updatesVia and describe: see Config.UpdatesVia, DescribeStorage.
+	updatesVia string
+	describe   func(g *rdf.Graph, storageURL string)
 	// revalidate: see Config.Revalidate.
 	revalidate time.Duration
 	// skipWAC turns authorization off. Only benchmarks set it, to measure
@@ -94,6 +106,8 @@ func New(cfg Config) (*Handler, error) {
 		onChange:   cfg.OnChange,
 		log:        cfg.Logger,
 		revalidate: cfg.Revalidate,
+		updatesVia: cfg.UpdatesVia,
+		describe:   cfg.DescribeStorage,
 		reps:       newRepCache(64 << 20),
 	}
 	h.locks = newKeyLocks()
@@ -121,6 +135,9 @@ func (h *Handler) URLOf(k storage.Key) string { return h.base + escapeKey(k) }
 // ServeHTTP runs the pipeline: target, credentials (the agent in the
 // context), required modes and WAC (authorize), operation, response.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.updatesVia != "" {
+		w.Header().Set("Updates-Via", h.updatesVia)
+	}
 	t, err := h.target(r)
 	var (
 		p          *patch.Patch

@@ -52,6 +52,9 @@ func (h *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request, t Targe
 	// pim:Storage.
 	g := &rdf.Graph{Prefixes: map[string]string{"pim": nsPIM}}
 	g.Add(rdf.IRI(h.URLOf(pod)), rdfType, pimStorage)
+	if h.describe != nil {
+		h.describe(g, h.URLOf(pod))
+	}
 	var buf bytes.Buffer
 	if err := rdf.Write(&buf, g, want, t.URL); err != nil {
 		return wrap(Internal, err, "storage description could not be serialised")
