@@ -47,8 +47,8 @@ type channel struct {
 	// WebSocketChannel2023: SHA-256 of the capability token in receiveFrom.
 	TokenHash string `json:"tokenHash,omitempty"`
 	// WebhookChannel2023: where to POST, and failed attempts in a row.
-	SendTo   string `json:"sendTo,omitempty"`
-	Failures int    `json:"failures,omitempty"`
+	SendTo   string    `json:"sendTo,omitempty"`
+	Failures int       `json:"failures,omitempty"`
 	Created  time.Time `json:"created"`
 }
 

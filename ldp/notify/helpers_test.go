@@ -184,10 +184,20 @@ func (s *stack) wsSubscribe(t *testing.T, webID, topic string, extra ...string) 
 // dial opens a websocket to u (a ws:// URL on testBase), through s.
 func (s *stack) dial(t *testing.T, u string, protocols ...string) *websocket.Conn {
 	t.Helper()
+	return s.dialAs(t, "", u, protocols...)
+}
+
+// dialAs is dial with an agent in the upgrade request.
+func (s *stack) dialAs(t *testing.T, webID, u string, protocols ...string) *websocket.Conn {
+	t.Helper()
 	path := strings.TrimPrefix(u, "ws://pod.example")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+path, &websocket.DialOptions{Subprotocols: protocols})
+	hdr := http.Header{}
+	if webID != "" {
+		hdr.Set("X-Test-WebID", webID)
+	}
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+path, &websocket.DialOptions{Subprotocols: protocols, HTTPHeader: hdr})
 	if err != nil {
 		t.Fatalf("dial %s: %v", u, err)
 	}
