@@ -49,7 +49,7 @@ type stackOpts struct {
 
 // newStore makes a disk store with pod alice (owned by alice, private)
 // and a public container /alice/public/.
-func newStore(t *testing.T) storage.Store {
+func newStore(t testing.TB) storage.Store {
 	t.Helper()
 	st, err := disk.New(t.TempDir())
 	if err != nil {
@@ -61,7 +61,7 @@ func newStore(t *testing.T) storage.Store {
 	return st
 }
 
-func newStack(t *testing.T, o stackOpts) *stack {
+func newStack(t testing.TB, o stackOpts) *stack {
 	t.Helper()
 	if o.store == nil {
 		o.store = newStore(t)
@@ -116,7 +116,7 @@ func newStack(t *testing.T, o stackOpts) *stack {
 
 // do sends a request as webID ("" for anonymous) and returns the status,
 // headers and body.
-func (s *stack) do(t *testing.T, webID, method, path, contentType, body string) (int, http.Header, string) {
+func (s *stack) do(t testing.TB, webID, method, path, contentType, body string) (int, http.Header, string) {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -142,7 +142,7 @@ func (s *stack) do(t *testing.T, webID, method, path, contentType, body string) 
 }
 
 // mustDo is do that fails unless the status is want.
-func (s *stack) mustDo(t *testing.T, want int, webID, method, path, contentType, body string) http.Header {
+func (s *stack) mustDo(t testing.TB, want int, webID, method, path, contentType, body string) http.Header {
 	t.Helper()
 	st, h, b := s.do(t, webID, method, path, contentType, body)
 	if st != want {
@@ -152,7 +152,7 @@ func (s *stack) mustDo(t *testing.T, want int, webID, method, path, contentType,
 }
 
 // subscribe creates a channel as webID and returns its description.
-func (s *stack) subscribe(t *testing.T, webID, service string, req map[string]any) map[string]any {
+func (s *stack) subscribe(t testing.TB, webID, service string, req map[string]any) map[string]any {
 	t.Helper()
 	body, _ := json.Marshal(req)
 	st, _, b := s.do(t, webID, "POST", "/.notifications/"+service+"/", "application/ld+json", string(body))
@@ -168,7 +168,7 @@ func (s *stack) subscribe(t *testing.T, webID, service string, req map[string]an
 
 // wsSubscribe subscribes to topic (a path) with a WebSocketChannel2023
 // and returns the description.
-func (s *stack) wsSubscribe(t *testing.T, webID, topic string, extra ...string) map[string]any {
+func (s *stack) wsSubscribe(t testing.TB, webID, topic string, extra ...string) map[string]any {
 	t.Helper()
 	req := map[string]any{
 		"@context": []string{"https://www.w3.org/ns/solid/notification/v1"},
@@ -182,13 +182,13 @@ func (s *stack) wsSubscribe(t *testing.T, webID, topic string, extra ...string) 
 }
 
 // dial opens a websocket to u (a ws:// URL on testBase), through s.
-func (s *stack) dial(t *testing.T, u string, protocols ...string) *websocket.Conn {
+func (s *stack) dial(t testing.TB, u string, protocols ...string) *websocket.Conn {
 	t.Helper()
 	return s.dialAs(t, "", u, protocols...)
 }
 
 // dialAs is dial with an agent in the upgrade request.
-func (s *stack) dialAs(t *testing.T, webID, u string, protocols ...string) *websocket.Conn {
+func (s *stack) dialAs(t testing.TB, webID, u string, protocols ...string) *websocket.Conn {
 	t.Helper()
 	path := strings.TrimPrefix(u, "ws://pod.example")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -206,7 +206,7 @@ func (s *stack) dialAs(t *testing.T, webID, u string, protocols ...string) *webs
 }
 
 // connect subscribes and opens the receiveFrom socket.
-func (s *stack) connect(t *testing.T, webID, topic string, extra ...string) (*websocket.Conn, map[string]any) {
+func (s *stack) connect(t testing.TB, webID, topic string, extra ...string) (*websocket.Conn, map[string]any) {
 	t.Helper()
 	d := s.wsSubscribe(t, webID, topic, extra...)
 	rf, _ := d["receiveFrom"].(string)
@@ -214,7 +214,7 @@ func (s *stack) connect(t *testing.T, webID, topic string, extra ...string) (*we
 }
 
 // read reads one text message within 5 s.
-func read(t *testing.T, c *websocket.Conn) string {
+func read(t testing.TB, c *websocket.Conn) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -226,7 +226,7 @@ func read(t *testing.T, c *websocket.Conn) string {
 }
 
 // readJSON reads one notification.
-func readJSON(t *testing.T, c *websocket.Conn) map[string]any {
+func readJSON(t testing.TB, c *websocket.Conn) map[string]any {
 	t.Helper()
 	s := read(t, c)
 	var m map[string]any
@@ -237,7 +237,7 @@ func readJSON(t *testing.T, c *websocket.Conn) map[string]any {
 }
 
 // quiet asserts that nothing arrives on c within d.
-func quiet(t *testing.T, c *websocket.Conn, d time.Duration) {
+func quiet(t testing.TB, c *websocket.Conn, d time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
