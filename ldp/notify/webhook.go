@@ -30,7 +30,11 @@ type webhooks struct {
 
 	mu    sync.Mutex
 	cache map[string]topicEntry // topic → channel uuids
-	last  map[string]time.Time  // channel uuid → last delivery (rate)
+	// last is when each channel was last sent a notification by this
+	// process, for the rate feature. It is per process: with several
+	// processes a channel may get up to one notification per rate from
+	// each (rate is a hint to limit traffic, not a guarantee).
+	last map[string]time.Time
 }
 
 type topicEntry struct {
@@ -63,11 +67,21 @@ func newWebhooks(n *Notifier, cfg Config) *webhooks {
 }
 
 // changed starts delivering ev to the webhooks of its resource and of
-// its container. It does not wait.
+// its container. It does not wait: finding the channels may read storage.
 func (w *webhooks) changed(ev event) {
-	if w.fetch == nil {
+	if w.fetch == nil || w.n.ctx.Err() != nil {
 		return
 	}
+	w.n.wg.Add(1)
+	go func() {
+		defer w.n.wg.Done()
+		w.fanOut(ev)
+	}()
+}
+
+// fanOut starts a delivery for each webhook channel of ev's resource and
+// container.
+func (w *webhooks) fanOut(ev event) {
 	ctx := w.n.ctx
 	if ids := w.channels(ctx, ev.URL); len(ids) > 0 {
 		body := marshal(topicMessage(&ev))
@@ -124,6 +138,9 @@ func (w *webhooks) forget(topic string) {
 
 // start delivers body to channel id in the background.
 func (w *webhooks) start(id string, body []byte, jti string) {
+	if w.n.ctx.Err() != nil {
+		return
+	}
 	w.n.wg.Add(1)
 	go func() {
 		defer w.n.wg.Done()
@@ -155,6 +172,9 @@ func (w *webhooks) deliver(id string, body []byte, jti string) {
 		if now.Sub(last) < ch.Rate {
 			w.mu.Unlock()
 			return
+		}
+		if len(w.last) >= 100_000 {
+			clear(w.last)
 		}
 		w.last[id] = now
 		w.mu.Unlock()
