@@ -50,8 +50,12 @@ type channelEvent struct {
 }
 
 // OnChange is the ldp.Config.OnChange hook: it publishes each change on
-// the Bus. It does not block on delivery.
+// the Bus. It does not block on delivery. On a nil Notifier it does
+// nothing.
 func (n *Notifier) OnChange(ctx context.Context, changes []ldp.Change) {
+	if n == nil {
+		return
+	}
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	for _, c := range changes {
 		ev := event{URL: c.URL, ID: "urn:uuid:" + uuid.NewString(), Published: now}

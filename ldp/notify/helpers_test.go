@@ -78,7 +78,7 @@ func newStack(t testing.TB, o stackOpts) *stack {
 		OnChange: func(ctx context.Context, c []ldp.Change) {
 			n.OnChange(ctx, c)
 		},
-		UpdatesVia:      "ws://pod.example/.notifications/solid-0.1",
+		UpdatesVia:      UpdatesVia(testBase),
 		DescribeStorage: func(g *rdf.Graph, u string) { n.DescribeStorage(g, u) },
 	})
 	if err != nil {

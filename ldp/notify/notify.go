@@ -53,9 +53,21 @@ type Config struct {
 }
 
 // Notifier serves the notification endpoints under B.notifications/ and
-// delivers changes. Create it with New, pass its OnChange, UpdatesVia and
-// DescribeStorage to ldp.Config (or build ldp.Config first and set them
-// with Hooks), and Close it when done. It is safe for concurrent use.
+// delivers changes. It is safe for concurrent use. New needs the
+// ldp.Handler, whose Config needs the Notifier's hooks, so servers build
+// the Handler with hooks calling a Notifier variable that is set right
+// after (OnChange and DescribeStorage do nothing on a nil Notifier):
+//
+//	var n *notify.Notifier
+//	h, err := ldp.New(ldp.Config{
+//		...
+//		OnChange:        func(ctx context.Context, c []ldp.Change) { n.OnChange(ctx, c) },
+//		DescribeStorage: func(g *rdf.Graph, u string) { n.DescribeStorage(g, u) },
+//		UpdatesVia:      notify.UpdatesVia(baseURL),
+//	})
+//	n, err = notify.New(notify.Config{LDP: h, Store: store, Bus: bus, Fetch: guarded})
+//	mux.Handle("/.notifications/", verifier(n))
+//	defer n.Close()
 type Notifier struct {
 	ldp      *ldp.Handler
 	store    storage.Store
@@ -135,19 +147,11 @@ func (n *Notifier) Close() error {
 	return nil
 }
 
-// UpdatesVia is the value for ldp.Config.UpdatesVia: the URL of the
-// solid-0.1 websocket.
-func (n *Notifier) UpdatesVia() string { return n.wsBase + prefix + legacyPath }
-
-// Hooks returns cfg with OnChange, UpdatesVia and DescribeStorage set to
-// this Notifier's, for building the ldp.Handler after the Notifier. Since
-// New needs the Handler, servers usually build the Handler with hooks
-// that call a Notifier variable set afterwards; see cmd/seedpod.
-func (n *Notifier) Hooks(cfg ldp.Config) ldp.Config {
-	cfg.OnChange = n.OnChange
-	cfg.UpdatesVia = n.UpdatesVia()
-	cfg.DescribeStorage = n.DescribeStorage
-	return cfg
+// UpdatesVia returns the value for ldp.Config.UpdatesVia on a server
+// with base URL baseURL (with trailing slash): the URL of its solid-0.1
+// websocket, ws:// or wss:// as the base is http:// or https://.
+func UpdatesVia(baseURL string) string {
+	return "ws" + strings.TrimPrefix(baseURL, "http") + prefix + legacyPath
 }
 
 // Path segments under B.

@@ -32,8 +32,11 @@ func (n *Notifier) serviceURL(typ string) string {
 // storage to its subscription services and describes each (Notifications
 // Protocol §5 Discovery, and the Description Resource Data Model: a
 // notify:subscription per service, with notify:channelType and
-// notify:feature).
+// notify:feature). On a nil Notifier it adds nothing.
 func (n *Notifier) DescribeStorage(g *rdf.Graph, storageURL string) {
+	if n == nil {
+		return
+	}
 	if g.Prefixes == nil {
 		g.Prefixes = map[string]string{}
 	}
