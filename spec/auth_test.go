@@ -290,4 +290,3 @@ func (d *dpopTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req.Header.Set("DPoP", proof)
 	return d.next.RoundTrip(req)
 }
-
