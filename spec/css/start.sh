@@ -5,8 +5,9 @@
 # logging in (config.json: CSS's file-root configuration with accounts enabled). It installs the pinned CSS
 # into node_modules here first if it is missing (npm ci). DATADIR must be new
 # or empty: CSS writes the public root ACL only when the store has no root.
-# The base URL names localhost, not 127.0.0.1: CSS's token verifier accepts
-# http WebIDs only on localhost, so its users could not log in otherwise.
+# The base URL names localhost (CSS_BASE_HOST overrides it), not 127.0.0.1:
+# CSS's token verifier accepts http WebIDs only on localhost, so its users
+# could not log in otherwise.
 set -euo pipefail
 if [ $# -ne 2 ]; then
 	echo "usage: $0 PORT DATADIR" >&2
@@ -27,6 +28,6 @@ exec node --require "$here/loopback.cjs" \
 	"$here/node_modules/@solid/community-server/bin/server.js" \
 	--config "$here/config.json" \
 	--port "$port" \
-	--baseUrl "http://localhost:$port/" \
+	--baseUrl "http://${CSS_BASE_HOST:-localhost}:$port/" \
 	--rootFilePath "$data" \
 	--loggingLevel "${CSS_LOGGING_LEVEL:-warn}"
