@@ -67,7 +67,7 @@ func TestLegacySolid01(t *testing.T) {
 	}
 	// Anonymous sockets may only follow what everyone may read.
 	send("sub http://pod.example/alice/private/x")
-	if got := read(t, c); got != "error Forbidden: you may not read http://pod.example/alice/private/x" {
+	if got := read(t, c); got != "err http://pod.example/alice/private/x forbidden" {
 		t.Fatalf("sub private = %q", got)
 	}
 	send("sub https://elsewhere.example/x")
@@ -102,7 +102,7 @@ func TestLegacyAuthenticatedSocketFollowsItsAgent(t *testing.T) {
 	s := newStack(t, stackOpts{})
 	s.mustDo(t, 201, alice, "PUT", "/alice/private/", "text/turtle", "")
 	// The verifier would put alice in the upgrade request's context.
-	c := s.dialAs(t, alice, "ws://pod.example/.notifications/solid-0.1")
+	c := s.dialAs(t, alice, "ws://pod.example/.notifications/solid-0.1", "solid-0.1")
 	read(t, c)
 	if err := c.Write(t.Context(), 1, []byte("sub http://pod.example/alice/private/")); err != nil {
 		t.Fatal(err)
@@ -114,4 +114,25 @@ func TestLegacyAuthenticatedSocketFollowsItsAgent(t *testing.T) {
 	if got := read(t, c); got != "pub http://pod.example/alice/private/" {
 		t.Fatalf("got %q", got)
 	}
+}
+
+func TestLegacySubprotocol(t *testing.T) {
+	s := newStack(t, stackOpts{})
+	// No subprotocol asked: greeted, then warned.
+	c := s.dial(t, "ws://pod.example/.notifications/solid-0.1")
+	if got := read(t, c); got != "protocol solid-0.1" {
+		t.Errorf("greeting = %q", got)
+	}
+	if got := read(t, c); got != "warning Missing Sec-WebSocket-Protocol header, expected value 'solid-0.1'" {
+		t.Errorf("warning = %q", got)
+	}
+	// Only another one asked: told, and disconnected.
+	c = s.dial(t, "ws://pod.example/.notifications/solid-0.1", "other")
+	if got := read(t, c); got != "protocol solid-0.1" {
+		t.Errorf("greeting = %q", got)
+	}
+	if got := read(t, c); got != "error Client does not support protocol solid-0.1" {
+		t.Errorf("error = %q", got)
+	}
+	closedByServer(t, c)
 }

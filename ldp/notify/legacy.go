@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 	"github.com/seedpod/seedpod/oidc"
@@ -23,13 +24,18 @@ const maxLegacySubs = 1000
 // a resource on this server and is answered "ack <url>"; "pub <url>" is
 // sent when that resource changes, or a resource it contains. A socket
 // acts as the agent its upgrade request carried, usually the anonymous
-// agent, so it may only subscribe to what that agent may read; a refusal
-// is "error <message>". Read is checked again for every pub.
+// agent, so it may only subscribe to what that agent may read: otherwise
+// the answer is "err <url> forbidden" (as NSS); other refusals are
+// "error <message>" (as CSS). Read is checked again for every pub.
 func (n *Notifier) serveLegacy(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		httpError(w, http.StatusMethodNotAllowed, "open a websocket here")
 		return
 	}
+	// The client should ask for the solid-0.1 subprotocol; as CSS does, a
+	// client that asks for none is warned, one that asks only for others
+	// is told and disconnected.
+	asked := r.Header.Values("Sec-WebSocket-Protocol")
 	ws, err := websocket.Accept(w, r, acceptOptions(legacyProtocol))
 	if err != nil {
 		return
@@ -42,7 +48,18 @@ func (n *Notifier) serveLegacy(w http.ResponseWriter, r *http.Request) {
 	defer c.close()
 	ctx, cancel := context.WithCancel(n.ctx)
 	defer cancel()
+	if len(asked) > 0 && ws.Subprotocol() != legacyProtocol {
+		wctx, wcancel := context.WithTimeout(ctx, 5*time.Second)
+		ws.Write(wctx, websocket.MessageText, []byte("protocol "+legacyProtocol))
+		ws.Write(wctx, websocket.MessageText, []byte("error Client does not support protocol "+legacyProtocol))
+		wcancel()
+		ws.Close(websocket.StatusPolicyViolation, "solid-0.1 only")
+		return
+	}
 	c.send([]byte("protocol " + legacyProtocol))
+	if len(asked) == 0 {
+		c.send([]byte("warning Missing Sec-WebSocket-Protocol header, expected value '" + legacyProtocol + "'"))
+	}
 	go func() {
 		defer cancel()
 		n.readLegacy(ctx, c)
@@ -96,7 +113,8 @@ func (n *Notifier) legacySub(ctx context.Context, c *conn, arg string) {
 		return
 	}
 	if !n.access.canRead(ctx, c.agent, c.origin, topic) {
-		c.send([]byte("error Forbidden: you may not read " + topic))
+		// As NSS answers a sub of what the socket's agent may not read.
+		c.send([]byte("err " + topic + " forbidden"))
 		return
 	}
 	n.hub.add(c, topic)

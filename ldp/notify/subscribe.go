@@ -68,6 +68,10 @@ func (n *Notifier) serveService(w http.ResponseWriter, r *http.Request, typ stri
 		})
 	case http.MethodPost:
 		n.subscribe(w, r, typ)
+	case http.MethodOptions:
+		w.Header().Set("Allow", "OPTIONS, HEAD, GET, POST")
+		w.Header().Set("Accept-Post", "application/ld+json, text/turtle")
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Allow", "OPTIONS, HEAD, GET, POST")
 		httpError(w, http.StatusMethodNotAllowed, "use POST to subscribe")
@@ -225,7 +229,10 @@ func (n *Notifier) describe(ch *channel, token string) map[string]any {
 		d["receiveFrom"] = n.wsBase + prefix + socketPath + ch.UUID + "/" + token
 	}
 	if ch.SendTo != "" {
+		// The sender is this server: deliveries carry a JWT whose issuer
+		// is it, signed by a key of its JWKS (see the package comment).
 		d["sendTo"] = ch.SendTo
+		d["sender"] = n.base
 	}
 	return d
 }
