@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seedpod/seedpod/storage"
 )
 
 func TestRateFeatureLimitsNotifications(t *testing.T) {
@@ -61,5 +63,22 @@ func TestReceiveFromNeedsTheToken(t *testing.T) {
 		if st, _, _ := s.do(t, "", "GET", p, "", ""); st != 404 {
 			t.Errorf("GET %s = %d, want 404", p, st)
 		}
+	}
+}
+
+func TestSweepRemovesExpiredChannels(t *testing.T) {
+	s := newStack(t, stackOpts{})
+	d := s.wsSubscribe(t, alice, "/alice/x", "endAt", time.Now().Add(300*time.Millisecond).UTC().Format(time.RFC3339Nano))
+	s.wsSubscribe(t, alice, "/alice/y")
+	time.Sleep(400 * time.Millisecond)
+	if got := s.n.sweep(time.Minute); got != 1 {
+		t.Errorf("sweep removed %d channels, want 1", got)
+	}
+	// Another sweep within the claimed interval does nothing, in any process.
+	if got := s.n.sweep(time.Minute); got != 0 {
+		t.Errorf("second sweep removed %d, want 0 (claimed)", got)
+	}
+	if _, err := s.store.Stat(t.Context(), channelsRoot+storage.Key(d["id"].(string)[len(d["id"].(string))-36:])); err == nil {
+		t.Error("expired channel record still stored")
 	}
 }

@@ -132,6 +132,8 @@ func New(cfg Config) (*Notifier, error) {
 		}
 		n.cancels = append(n.cancels, cancel)
 	}
+	n.wg.Add(1)
+	go n.sweepLoop(sweepInterval)
 	return n, nil
 }
 
