@@ -10,14 +10,15 @@ import (
 	"github.com/seedpod/seedpod/ldp"
 )
 
-// Bus subjects. Every process subscribes to both.
+// Bus subjects (the Bus adds its deployment's namespace). Every process
+// subscribes to both.
 const (
 	// subjectChange carries one event per changed resource.
-	subjectChange = "seedpod.notify.change"
+	subjectChange = "notify.change"
 	// subjectChannel carries the id of a channel that was created or
 	// removed, so that processes forget cached webhook lists and close
 	// the sockets of a removed channel.
-	subjectChannel = "seedpod.notify.channel"
+	subjectChannel = "notify.channel"
 )
 
 // Activity types (Activity Streams 2.0 vocabulary, as the Notifications
