@@ -13,8 +13,9 @@ import (
 // Bench runs the benchmarks every implementation reports, on buses from
 // newBus as for Run:
 //
-//   - Claim: claims of fresh keys from parallel goroutines, as every
-//     authenticated request claims its DPoP proof's jti;
+//   - Claim: claims of fresh keys from parallel goroutines (8 per CPU,
+//     as many requests are under way at once), as every authenticated
+//     request claims its DPoP proof's jti;
 //   - ClaimTaken: claims of a key already claimed (a replayed proof);
 //   - Publish: publishing to a subject with one subscriber, without
 //     waiting for delivery;
@@ -27,6 +28,7 @@ func Bench(b *testing.B, newBus func(tb testing.TB) []cluster.Bus) {
 		var n atomic.Uint64
 		ctx := context.Background()
 		b.ReportAllocs()
+		b.SetParallelism(8)
 		b.RunParallel(func(pb *testing.PB) {
 			g := n.Add(1)
 			bus := buses[g%2]

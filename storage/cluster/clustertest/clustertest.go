@@ -43,6 +43,7 @@ func Run(t *testing.T, newBus func(tb testing.TB) []cluster.Bus) {
 		{"ClaimExpires", testClaimExpires},
 		{"ClaimBadTTL", testClaimBadTTL},
 		{"ClaimRace", testClaimRace},
+		{"ClaimRaceAfterExpiry", testClaimRaceAfterExpiry},
 		{"PublishReachesAll", testPublishReachesAll},
 		{"Wildcards", testWildcards},
 		{"InvalidSubjects", testInvalidSubjects},
@@ -171,6 +172,63 @@ func testClaimRace(t *testing.T, a, b cluster.Bus) {
 		if n := wins[i].Load(); n != 1 {
 			t.Errorf("key race-%d: %d claims won, want 1", i, n)
 		}
+	}
+}
+
+// testClaimRaceAfterExpiry races claims of keys that have just expired,
+// which an implementation may still hold in some form (an expired entry
+// not yet swept, a delete marker): only one claim of each may win.
+func testClaimRaceAfterExpiry(t *testing.T, a, b cluster.Bus) {
+	const keys = 50
+	const ttl = time.Second
+	for i := range keys {
+		mustClaim(t, a, "again-"+strconv.Itoa(i), ttl, true)
+	}
+	// Claimed last, the sentinel expires last: once it is free, so are
+	// the others, or nearly.
+	mustClaim(t, a, "sentinel", ttl, true)
+	start := time.Now()
+	for {
+		ok, err := b.Claim(ctxFor(t), "sentinel", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			break
+		}
+		if time.Since(start) > ttl+wait {
+			t.Fatal("claim never expired")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var wins [keys]atomic.Int32
+	var wg sync.WaitGroup
+	for _, bus := range []cluster.Bus{a, b, a, b} {
+		for i := range keys {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := bus.Claim(ctxFor(t), "again-"+strconv.Itoa(i), time.Minute)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					wins[i].Add(1)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	total := 0
+	for i := range keys {
+		n := int(wins[i].Load())
+		if n > 1 {
+			t.Errorf("key again-%d: %d claims won, want 1", i, n)
+		}
+		total += n
+	}
+	if total == 0 {
+		t.Error("no expired key could be claimed again")
 	}
 }
 
