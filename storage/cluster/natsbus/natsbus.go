@@ -27,7 +27,9 @@
 // Options.Namespace ("seedpod." by default), so several deployments can
 // share a NATS server. Each subscription holds at most cluster.QueueLen
 // messages for its fn; beyond that NATS drops them (counted by Dropped)
-// rather than slowing anyone down.
+// rather than slowing anyone down. A message larger than the server's
+// max_payload (1 MiB unless configured) is refused by Publish: events
+// should name what changed, not carry it.
 //
 // # When NATS is unreachable
 //
