@@ -39,12 +39,13 @@
 //
 //   - Claim returns an error at once, without waiting: callers refuse the
 //     request (fail closed) rather than risk accepting a replay;
+//   - Subscribe returns an error at once too, and Close does not wait;
 //   - Publish buffers messages (up to 8 MiB, nats.go's ReconnectBufSize)
 //     and sends them after reconnecting, and fails once the buffer is
 //     full; the caller's operation has already happened, so an error
 //     there only means an event is lost;
-//   - subscriptions are restored on reconnection; messages published
-//     while a process was cut off do not reach it.
+//   - existing subscriptions are restored on reconnection; messages
+//     published while a process was cut off do not reach it.
 package natsbus
 
 import (
@@ -220,13 +221,15 @@ func (b *Bus) withTimeout(ctx context.Context) (context.Context, context.CancelF
 	return context.WithTimeout(ctx, b.timeout)
 }
 
-// Close implements cluster.Bus. It first sends what Publish has buffered,
-// waiting up to the Bus's timeout.
+// Close implements cluster.Bus. If connected, it first sends what Publish
+// has buffered, waiting up to the Bus's timeout.
 func (b *Bus) Close() error {
 	if b.closed.Swap(true) {
 		return nil
 	}
-	b.nc.FlushTimeout(b.timeout)
+	if b.nc.IsConnected() {
+		b.nc.FlushTimeout(b.timeout)
+	}
 	b.nc.Close()
 	return nil
 }

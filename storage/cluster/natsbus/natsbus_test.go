@@ -237,8 +237,11 @@ func TestServerRestart(t *testing.T) {
 	if ok, err := a.Claim(ctx, "during", time.Hour); err == nil || ok {
 		t.Errorf("Claim with the server down = %v, %v; want an error", ok, err)
 	}
+	if _, err := a.Subscribe("ev", func(string, []byte) {}); err == nil {
+		t.Error("Subscribe with the server down succeeded")
+	}
 	if d := time.Since(start); d > time.Second {
-		t.Errorf("Claim with the server down took %v, want an immediate error", d)
+		t.Errorf("Claim and Subscribe with the server down took %v, want immediate errors", d)
 	}
 
 	s.Restart(t)

@@ -53,6 +53,10 @@ func (b *Bus) Subscribe(pattern string, fn func(subject string, data []byte)) (c
 	if err := cluster.CheckPattern(pattern); err != nil {
 		return nil, err
 	}
+	if !b.nc.IsConnected() {
+		// Fail at once rather than wait for the reconnection.
+		return nil, errNotConnected
+	}
 	s := &subscription{}
 	// nats.go gives each message its own copy of the data, and calls the
 	// handler of one subscription on one goroutine, in order.
