@@ -30,13 +30,15 @@ const QueueLen = 1024
 type Bus interface {
 	// Claim records key for at least ttl. It reports true if this call
 	// made the claim and false if key was already claimed, by any process
-	// on the bus, less than ttl ago. Of several concurrent calls for one
-	// key, exactly one reports true. A claim may outlast its ttl by a
-	// little (the NATS implementation keeps it for whole seconds), never
-	// less. Keys are arbitrary strings; an implementation hashes them if
-	// its key syntax is narrower. A ttl that is not positive is an error.
-	// An error means the claim could not be checked: callers must treat
-	// it as a refusal (fail closed).
+	// on the bus, and the claim still holds. A claim holds for ttl, or
+	// somewhat longer (natsbus rounds ttl up to whole seconds), never
+	// less. Of several concurrent calls for one key, exactly one reports
+	// true. Keys are arbitrary strings, which callers begin with their
+	// purpose ("dpop:" + jti) so that claims of different kinds never
+	// meet; an implementation hashes them if its key syntax is narrower.
+	// A ttl that is not positive is an error. An error means the claim
+	// could not be checked: callers must treat it as a refusal (fail
+	// closed).
 	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
 
 	// Publish sends data to every current subscriber of subject, in every
