@@ -16,6 +16,8 @@ import (
 //   - Claim: claims of fresh keys from parallel goroutines (8 per CPU,
 //     as many requests are under way at once), as every authenticated
 //     request claims its DPoP proof's jti;
+//   - ClaimOne: claims of fresh keys one at a time (the latency a request
+//     sees);
 //   - ClaimTaken: claims of a key already claimed (a replayed proof);
 //   - Publish: publishing to a subject with one subscriber, without
 //     waiting for delivery;
@@ -40,6 +42,17 @@ func Bench(b *testing.B, newBus func(tb testing.TB) []cluster.Bus) {
 				}
 			}
 		})
+	})
+	b.Run("ClaimOne", func(b *testing.B) {
+		buses := newBus(b)
+		ctx := context.Background()
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			ok, err := buses[i%2].Claim(ctx, "one-"+strconv.Itoa(i), time.Minute)
+			if err != nil || !ok {
+				b.Fatalf("Claim = %v, %v; want true", ok, err)
+			}
+		}
 	})
 	b.Run("ClaimTaken", func(b *testing.B) {
 		buses := newBus(b)
