@@ -103,6 +103,16 @@ func New(cfg Config) (*Handler, error) {
 	return h, nil
 }
 
+// Path returns the URL path the Handler serves: the base URL's path
+// followed by Prefix, e.g. "/.account/".
+func (h *Handler) Path() string {
+	p, err := url.PathUnescape(h.basePath)
+	if err != nil {
+		p = h.basePath
+	}
+	return p + Prefix
+}
+
 // Service returns the account store the Handler works on.
 func (h *Handler) Service() *Service { return h.svc }
 
@@ -123,9 +133,9 @@ func (h *Handler) path(p string) string { return h.basePath + Prefix + p }
 
 // ServeHTTP routes a request under B.account/.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rest, ok := strings.CutPrefix(r.URL.Path, h.basePath+Prefix)
+	rest, ok := strings.CutPrefix(r.URL.Path, h.Path())
 	if !ok {
-		if r.URL.Path+"/" == h.basePath+Prefix {
+		if r.URL.Path+"/" == h.Path() {
 			http.Redirect(w, r, h.path(""), http.StatusMovedPermanently)
 			return
 		}

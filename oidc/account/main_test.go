@@ -56,3 +56,12 @@ func minioStore(t *testing.T) storage.Store {
 	}
 	return st
 }
+
+func diskStoreB(b *testing.B) storage.Store {
+	b.Helper()
+	st, err := disk.New(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
