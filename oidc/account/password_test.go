@@ -120,6 +120,13 @@ func BenchmarkLogin(b *testing.B) {
 			}
 		}
 	})
+	b.Run("wrong-password", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Authenticate(ctx, "alice@example.org", "wrong password"); !errors.Is(err, ErrBadLogin) {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("unknown-email", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := svc.Authenticate(ctx, "nobody@example.org", pw); !errors.Is(err, ErrBadLogin) {
