@@ -15,7 +15,7 @@ import (
 // runAccount administers accounts:
 // `account create --email E --password-file F --pod NAME`.
 func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usageLine = "usage: seedpod account create --email EMAIL (--password-file FILE | SEEDPOD_PASSWORD) --pod NAME [--base-url URL] [storage flags]"
+	const usageLine = "usage: seedpod account create --email EMAIL (--password-file FILE | SEEDPOD_PASSWORD) --pod NAME [--name NAME] [--base-url URL] [storage flags]"
 	if len(args) == 0 || args[0] != "create" {
 		fmt.Fprintln(stderr, usageLine)
 		return errors.New("account: unknown or missing subcommand")
@@ -27,6 +27,7 @@ func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	email := fs.String("email", "", "email address to log in with")
 	passwordFile := fs.String("password-file", "", "file holding the password (first line); else $SEEDPOD_PASSWORD")
 	pod := fs.String("pod", "", "name of the pod to create")
+	name := fs.String("name", "", "the person's name, written in the public profile (optional)")
 	baseURL := fs.String("base-url", envOr("SEEDPOD_BASE_URL", "http://localhost:3000/"), "external URL of the server: the issuer and the base of the pod and WebID (SEEDPOD_BASE_URL)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -50,7 +51,7 @@ func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	a, err := svc.SignUp(ctx, *email, password, *pod)
+	a, err := svc.SignUp(ctx, account.SignUpRequest{Email: *email, Password: password, Pod: *pod, Name: *name})
 	if err != nil {
 		return fmt.Errorf("account create: %w", err)
 	}

@@ -454,7 +454,7 @@ func (h *Handler) apiAccount(w http.ResponseWriter, r *http.Request, a *Account,
 			if !decode(w, r, &body) || !required(w, [2]string{"name", body.Name}) {
 				return
 			}
-			p, link, err := h.svc.CreatePod(r.Context(), a.ID, body.Name)
+			p, link, err := h.svc.CreatePod(r.Context(), a.ID, body.Name, "")
 			if err != nil {
 				h.fail(w, r, err)
 				return

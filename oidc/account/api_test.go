@@ -307,7 +307,7 @@ func TestConcurrentUpdatesKeepEveryChange(t *testing.T) {
 		t.Run(be.name, func(t *testing.T) {
 			st := be.open(t)
 			svc, _ := NewService(st, "http://localhost:3000/")
-			a, err := svc.SignUp(t.Context(), "alice@example.org", pw, "alice")
+			a, err := svc.SignUp(t.Context(), SignUpRequest{Email: "alice@example.org", Password: pw, Pod: "alice"})
 			if err != nil {
 				t.Fatal(err)
 			}

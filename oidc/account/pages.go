@@ -53,6 +53,7 @@ type page struct {
 	ReturnTo    string
 	Email       string
 	PodName     string
+	Name        string
 	MinPassword int
 	Account     *Account
 	NewClient   *newClient
@@ -250,12 +251,12 @@ func (h *Handler) pageSignUp(w http.ResponseWriter, r *http.Request, p *page) {
 		h.render(w, http.StatusOK, "signup", p)
 		return
 	}
-	p.Email, p.PodName = r.PostFormValue("email"), r.PostFormValue("pod")
+	p.Email, p.PodName, p.Name = r.PostFormValue("email"), r.PostFormValue("pod"), r.PostFormValue("name")
 	if ok, retry := h.perAddr.allow("addr " + h.addr(r)); !ok {
 		h.renderError(w, r, "signup", p, errRateLimited{retry})
 		return
 	}
-	a, err := h.svc.SignUp(r.Context(), p.Email, r.PostFormValue("password"), p.PodName)
+	a, err := h.svc.SignUp(r.Context(), SignUpRequest{Email: p.Email, Password: r.PostFormValue("password"), Pod: p.PodName, Name: p.Name})
 	if err != nil {
 		h.renderError(w, r, "signup", p, err)
 		return
@@ -330,7 +331,7 @@ func (h *Handler) pageAccountForm(w http.ResponseWriter, r *http.Request, p *pag
 	switch rest {
 	case "pods/":
 		p.PodName = r.PostFormValue("pod")
-		if _, _, err := h.svc.CreatePod(ctx, a.ID, p.PodName); err != nil {
+		if _, _, err := h.svc.CreatePod(ctx, a.ID, p.PodName, ""); err != nil {
 			h.renderError(w, r, "account", p, err)
 			return
 		}

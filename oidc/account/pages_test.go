@@ -1,6 +1,7 @@
 package account
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +16,7 @@ func TestSignUpCreatesAccountPodAndLogsIn(t *testing.T) {
 	srv := newServer(t, diskStore(t), fastLimits)
 	b := newBrowser(t, srv)
 	tok := b.csrf("/.account/signup/")
-	r := b.post("/.account/signup/", url.Values{"csrf": {tok}, "email": {"alice@example.org"}, "password": {pw}, "pod": {"alice"}})
+	r := b.post("/.account/signup/", url.Values{"csrf": {tok}, "email": {"alice@example.org"}, "password": {pw}, "pod": {"alice"}, "name": {"Alice <Liddell>"}})
 	if r.status != http.StatusSeeOther || r.hdr.Get("Location") != "/.account/?done=signup" {
 		t.Fatalf("sign up = %d to %q\n%s", r.status, r.hdr.Get("Location"), r.body)
 	}
@@ -35,9 +36,10 @@ func TestSignUpCreatesAccountPodAndLogsIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	card, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET profile = %d, want 200", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(card), `foaf:name "Alice <Liddell>"`) || !strings.Contains(string(card), "solid:oidcIssuer <"+srv.URL+"/>") {
+		t.Errorf("GET profile = %d, want 200 with the name and issuer:\n%s", resp.StatusCode, card)
 	}
 	if s, ok := srv.h.Session(reqWithCookie(c)); !ok || len(s.WebIDs) != 1 || s.WebIDs[0] != webID {
 		t.Errorf("Session = %+v, %v; want WebID %s", s, ok, webID)
@@ -63,12 +65,17 @@ func TestSignUpErrorsKeepTheForm(t *testing.T) {
 		{"bad pod name", "b@example.org", pw, "Bad.Name", 400, "lowercase letters"},
 		{"pod taken", "c@example.org", pw, "taken", 409, "already is a pod"},
 		{"email taken", "TAKEN@example.org", pw, "fresh", 409, "already is a login"},
+		{"name too long", "d@example.org", pw, "fresh2", 400, "at most 100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newBrowser(t, srv)
 			tok := b.csrf("/.account/signup/")
-			r := b.post("/.account/signup/", url.Values{"csrf": {tok}, "email": {tt.email}, "password": {tt.password}, "pod": {tt.pod}})
+			name := ""
+			if tt.name == "name too long" {
+				name = strings.Repeat("x", 101)
+			}
+			r := b.post("/.account/signup/", url.Values{"csrf": {tok}, "email": {tt.email}, "password": {tt.password}, "pod": {tt.pod}, "name": {name}})
 			if r.status != tt.status || !strings.Contains(r.body, tt.msg) {
 				t.Errorf("sign up = %d, want %d with %q\n%s", r.status, tt.status, tt.msg, r.body)
 			}
@@ -228,7 +235,7 @@ func TestSecureCookieUnderHTTPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := h.svc.SignUp(t.Context(), "alice@example.org", pw, "alice")
+	a, err := h.svc.SignUp(t.Context(), SignUpRequest{Email: "alice@example.org", Password: pw, Pod: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}

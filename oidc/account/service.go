@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -438,10 +439,14 @@ func (s *Service) PodURL(name string) (pod, webID string) {
 }
 
 // CreatePod makes the pod name for account id, provisioned with a WebID
-// profile (ldp.CreatePod), and links its WebID to the account. The name
-// must be valid (ldp.ErrBadPodName) and free (ldp.ErrPodExists); the
-// account needs a login first (ErrNoLogin).
-func (s *Service) CreatePod(ctx context.Context, id, name string) (Pod, WebIDLink, error) {
+// profile (ldp.CreatePod) giving the owner's displayName as foaf:name if
+// it is not empty, and links its WebID to the account. The name must be
+// valid (ldp.ErrBadPodName) and free (ldp.ErrPodExists); the account
+// needs a login first (ErrNoLogin).
+func (s *Service) CreatePod(ctx context.Context, id, name, displayName string) (Pod, WebIDLink, error) {
+	if err := checkName(displayName); err != nil {
+		return Pod{}, WebIDLink{}, err
+	}
 	a, err := s.Account(ctx, id)
 	if err != nil {
 		return Pod{}, WebIDLink{}, err
@@ -450,7 +455,7 @@ func (s *Service) CreatePod(ctx context.Context, id, name string) (Pod, WebIDLin
 		return Pod{}, WebIDLink{}, ErrNoLogin
 	}
 	podURL, webID := s.PodURL(name)
-	if _, err := ldp.CreatePod(ctx, s.store, name, ldp.PodOptions{Owner: webID, Profile: &ldp.Profile{Issuer: s.base}}); err != nil {
+	if _, err := ldp.CreatePod(ctx, s.store, name, ldp.PodOptions{Owner: webID, Profile: &ldp.Profile{Issuer: s.base, Name: strings.TrimSpace(displayName)}}); err != nil {
 		return Pod{}, WebIDLink{}, err
 	}
 	pod := Pod{ID: newID(), Name: name, URL: podURL}
@@ -469,8 +474,8 @@ func (s *Service) CreatePod(ctx context.Context, id, name string) (Pod, WebIDLin
 // get tokens for webID, which must be one of the account's WebIDs
 // (ErrForeignWebID). The secret is returned once and stored hashed.
 func (s *Service) CreateClientCredentials(ctx context.Context, id, name, webID string) (c Client, secret string, err error) {
-	if len(name) > 100 || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return Client{}, "", ErrBadName
+	if err := checkName(name); err != nil {
+		return Client{}, "", err
 	}
 	a, err := s.Account(ctx, id)
 	if err != nil {
@@ -538,10 +543,32 @@ func (s *Service) CheckClientCredentials(ctx context.Context, clientID, secret s
 	return rec.WebID, nil
 }
 
+// checkName checks a name given by a person (of client credentials, or
+// their own): at most 100 characters, no control characters.
+func checkName(name string) error {
+	if utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return ErrBadName
+	}
+	return nil
+}
+
+// SignUpRequest is what a person gives to sign up.
+type SignUpRequest struct {
+	Email, Password string
+	// Pod is the name of the pod to create.
+	Pod string
+	// Name, optional, is the person's name, written in the profile.
+	Name string
+}
+
 // SignUp makes an account with an email+password login and a pod, all or
-// nothing as far as it can: when the pod cannot be made, the login is
-// removed again (the empty account record stays, harmless).
-func (s *Service) SignUp(ctx context.Context, email, password, podName string) (*Account, error) {
+// nothing: when the pod cannot be made, the login and the account are
+// removed again.
+func (s *Service) SignUp(ctx context.Context, req SignUpRequest) (*Account, error) {
+	email, password, podName := req.Email, req.Password, req.Pod
+	if err := checkName(req.Name); err != nil {
+		return nil, err
+	}
 	if _, err := normalizeEmail(email); err != nil {
 		return nil, err
 	}
@@ -562,7 +589,7 @@ func (s *Service) SignUp(ctx context.Context, email, password, podName string) (
 		s.store.Delete(ctx, accountsKey+storage.Key(a.ID), storage.Conditions{})
 		return nil, err
 	}
-	if _, _, err := s.CreatePod(ctx, a.ID, podName); err != nil {
+	if _, _, err := s.CreatePod(ctx, a.ID, podName, req.Name); err != nil {
 		s.store.Delete(ctx, emailKey(email), storage.Conditions{})
 		s.store.Delete(ctx, accountsKey+storage.Key(a.ID), storage.Conditions{})
 		return nil, err
