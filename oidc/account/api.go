@@ -287,8 +287,8 @@ func (h *Handler) apiCreateAccount(w http.ResponseWriter, r *http.Request, a *Ac
 	if !decode(w, r, &body) {
 		return
 	}
-	if ok, retry := h.perAddr.allow("addr " + h.addr(r)); !ok {
-		h.fail(w, r, errRateLimited{retry})
+	if err := h.allowSignUp(r); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	acc, err := h.svc.CreateAccount(r.Context())
@@ -385,6 +385,10 @@ func (h *Handler) apiAccount(w http.ResponseWriter, r *http.Request, a *Account,
 				Password string `json:"password"`
 			}
 			if !decode(w, r, &body) || !required(w, [2]string{"email", body.Email}, [2]string{"password", body.Password}) {
+				return
+			}
+			if err := h.allowSignUp(r); err != nil {
+				h.fail(w, r, err)
 				return
 			}
 			l, err := h.svc.AddPassword(r.Context(), a.ID, body.Email, body.Password)

@@ -42,6 +42,11 @@ type Config struct {
 	// AddressLimit limits login attempts per client address. Zero means
 	// 30 at once, then one per 2 seconds.
 	AddressLimit Limit
+	// SignUpLimit limits, per client address, how many accounts are made
+	// and password logins added (each costs a password hash): a guard
+	// against floods, not a quota. Zero means 200 at once, then one per
+	// second.
+	SignUpLimit Limit
 	// ClientAddr returns the address a request comes from, for the rate
 	// limit. Zero means the host of r.RemoteAddr; set it when Seedpod runs
 	// behind a trusted proxy.
@@ -63,6 +68,7 @@ type Handler struct {
 	hmacKey  *secretKey
 	perEmail *limiter
 	perAddr  *limiter
+	signUps  *limiter
 	addr     func(*http.Request) string
 	log      *slog.Logger
 }
@@ -93,7 +99,11 @@ func New(cfg Config) (*Handler, error) {
 		cfg.AddressLimit = Limit{Burst: 30, Every: 2 * time.Second}
 	}
 	h.perEmail = newLimiter(cfg.AccountLimit)
+	if cfg.SignUpLimit == (Limit{}) {
+		cfg.SignUpLimit = Limit{Burst: 200, Every: time.Second}
+	}
 	h.perAddr = newLimiter(cfg.AddressLimit)
+	h.signUps = newLimiter(cfg.SignUpLimit)
 	if h.addr == nil {
 		h.addr = remoteHost
 	}
@@ -251,6 +261,14 @@ func (h *Handler) authenticate(r *http.Request, email, password string) (*Accoun
 		return nil, errRateLimited{retry}
 	}
 	return h.svc.Authenticate(r.Context(), email, password)
+}
+
+// allowSignUp takes a token of the sign-up limit of r's address.
+func (h *Handler) allowSignUp(r *http.Request) error {
+	if ok, retry := h.signUps.allow(h.addr(r)); !ok {
+		return errRateLimited{retry}
+	}
+	return nil
 }
 
 // csrfToken returns the CSRF token for forms bound to binding (the

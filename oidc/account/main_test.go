@@ -65,3 +65,12 @@ func diskStoreB(b *testing.B) storage.Store {
 	}
 	return st
 }
+
+func diskStoreF(f *testing.F) storage.Store {
+	f.Helper()
+	st, err := disk.New(f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	return st
+}

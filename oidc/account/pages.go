@@ -252,8 +252,8 @@ func (h *Handler) pageSignUp(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	p.Email, p.PodName, p.Name = r.PostFormValue("email"), r.PostFormValue("pod"), r.PostFormValue("name")
-	if ok, retry := h.perAddr.allow("addr " + h.addr(r)); !ok {
-		h.renderError(w, r, "signup", p, errRateLimited{retry})
+	if err := h.allowSignUp(r); err != nil {
+		h.renderError(w, r, "signup", p, err)
 		return
 	}
 	a, err := h.svc.SignUp(r.Context(), SignUpRequest{Email: p.Email, Password: r.PostFormValue("password"), Pod: p.PodName, Name: p.Name})

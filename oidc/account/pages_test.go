@@ -215,17 +215,37 @@ func TestLoginIsRateLimited(t *testing.T) {
 	if r.status != http.StatusTooManyRequests || r.hdr.Get("Retry-After") == "" || !strings.Contains(r.body, "too many login attempts") {
 		t.Errorf("4th attempt on one account = %d (Retry-After %q), want 429", r.status, r.hdr.Get("Retry-After"))
 	}
-	// Per address: other emails from the same address run out too (the
-	// sign-up took one token, 4 attempts so far).
-	if r := attempt("bob@example.org", "x"); r.status != http.StatusForbidden {
-		t.Errorf("other email = %d, want 403", r.status)
+	// Per address: other emails from the same address run out too (4
+	// attempts so far).
+	for _, email := range []string{"bob@example.org", "carol@example.org"} {
+		if r := attempt(email, "x"); r.status != http.StatusForbidden {
+			t.Errorf("other email = %d, want 403", r.status)
+		}
 	}
-	if r := attempt("carol@example.org", "x"); r.status != http.StatusTooManyRequests {
+	if r := attempt("dave@example.org", "x"); r.status != http.StatusTooManyRequests {
 		t.Errorf("attempt beyond the address limit = %d, want 429", r.status)
 	}
-	status, m, hdr := api(t, "POST", srv.URL+"/.account/login/password/", "", map[string]any{"email": "dave@example.org", "password": "x"})
+	status, m, hdr := api(t, "POST", srv.URL+"/.account/login/password/", "", map[string]any{"email": "erin@example.org", "password": "x"})
 	if status != 429 || hdr.Get("Retry-After") == "" || m["statusCode"] != float64(429) {
 		t.Errorf("API login beyond the limit = %d %v", status, m)
+	}
+}
+
+func TestSignUpIsRateLimited(t *testing.T) {
+	srv := newServer(t, diskStore(t), Config{SignUpLimit: Limit{Burst: 2, Every: time.Hour}})
+	signUp(t, srv, "a@example.org", pw, "a")
+	_, m, _ := api(t, "POST", srv.URL+"/.account/account/", "", nil)
+	if path(m, "authorization") == "" {
+		t.Fatalf("create account = %v", m)
+	}
+	status, m, hdr := api(t, "POST", srv.URL+"/.account/account/", "", nil)
+	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
+		t.Errorf("account beyond the limit = %d %v", status, m)
+	}
+	b := newBrowser(t, srv)
+	tok := b.csrf("/.account/signup/")
+	if r := b.post("/.account/signup/", url.Values{"csrf": {tok}, "email": {"b@example.org"}, "password": {pw}, "pod": {"b"}}); r.status != http.StatusTooManyRequests {
+		t.Errorf("sign-up beyond the limit = %d", r.status)
 	}
 }
 
