@@ -18,7 +18,10 @@
 // storage.Store under /.internal/accounts/ and /.internal/secrets/, written
 // with conditions (IfNoneMatch "*" to create, IfMatch to update), so
 // several Seedpod processes sharing one MinIO agree. The login rate limits
-// are per process: each replica keeps its own buckets.
+// are per process: each replica keeps its own buckets. Sessions are
+// records named by a hash of their token; an expired one is deleted when
+// it is next presented, and one never presented again stays (a periodic
+// sweep is still to do).
 //
 // # URLs
 //
