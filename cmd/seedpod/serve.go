@@ -15,6 +15,7 @@ import (
 
 	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/ldp"
+	"github.com/seedpod/seedpod/oidc/account"
 )
 
 // runServe serves pods until ctx is cancelled, then shuts down gracefully.
@@ -59,12 +60,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	accounts, err := account.New(account.Config{Store: store, BaseURL: *baseURL, Logger: log})
+	if err != nil {
+		return err
+	}
+	mux := routes{{accounts.Path(), accounts}, {"/", h}}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           ldp.CORS(h),
+		Handler:           ldp.CORS(mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
