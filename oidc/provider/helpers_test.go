@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -410,4 +411,23 @@ func newFormRequest(target string, form url.Values) *http.Request {
 	r := httptest.NewRequest("POST", target, strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return r
+}
+
+// rsaProof is a valid RS256 DPoP proof from a fresh 2048-bit key.
+func rsaProof(t testing.TB, method, target string, now time.Time) string {
+	t.Helper()
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := jwk.FromRaw(priv.Public())
+	h := jws.NewHeaders()
+	h.Set(jws.TypeKey, "dpop+jwt")
+	h.Set(jws.JWKKey, pub)
+	payload, _ := json.Marshal(map[string]any{"jti": randomToken(12), "htm": method, "htu": target, "iat": now.Unix()})
+	out, err := jws.Sign(payload, jws.WithKey(jwa.RS256, priv, jws.WithProtectedHeaders(h)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
