@@ -23,13 +23,13 @@ func clientDocServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		fetches.Add(1)
 		id := srv.URL + r.URL.Path
 		doc := map[string]any{
-			"@context":                  []string{"https://www.w3.org/ns/solid/oidc-context.jsonld"},
-			"client_id":                 id,
-			"client_name":               "Doc App",
-			"redirect_uris":             []string{"https://app.example/cb"},
-			"post_logout_redirect_uris": []string{"https://app.example/bye"},
-			"scope":                     "openid webid offline_access",
-			"grant_types":               []string{"authorization_code", "refresh_token"},
+			"@context":                   []string{"https://www.w3.org/ns/solid/oidc-context.jsonld"},
+			"client_id":                  id,
+			"client_name":                "Doc App",
+			"redirect_uris":              []string{"https://app.example/cb"},
+			"post_logout_redirect_uris":  []string{"https://app.example/bye"},
+			"scope":                      "openid webid offline_access",
+			"grant_types":                []string{"authorization_code", "refresh_token"},
 			"token_endpoint_auth_method": "none",
 		}
 		switch r.URL.Path {

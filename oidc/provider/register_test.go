@@ -10,7 +10,7 @@ func TestRegistration(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	t.Run("PublicClient", func(t *testing.T) {
 		resp, out := e.register(map[string]any{
-			"redirect_uris": []string{"https://app.example/cb", "http://127.0.0.1:8080/cb", "http://localhost/cb", "http://[::1]:3/cb"},
+			"redirect_uris":              []string{"https://app.example/cb", "http://127.0.0.1:8080/cb", "http://localhost/cb", "http://[::1]:3/cb"},
 			"token_endpoint_auth_method": "none", "application_type": "web", "subject_type": "public",
 			"id_token_signed_response_alg": "ES256", "scope": "openid webid offline_access",
 		})

@@ -36,14 +36,14 @@ func TestUserinfo(t *testing.T) {
 		t.Fatalf("userinfo: %d %v", resp.StatusCode, info)
 	}
 	for name, resp := range map[string]*http.Response{
-		"NoToken":      ask(""),
-		"Bearer":       ask("Bearer "+tr.AccessToken, withATH(key, tr.AccessToken)),
-		"NoProof":      ask("DPoP " + tr.AccessToken),
-		"OtherKey":     ask("DPoP "+tr.AccessToken, withATH(newDPoPKey(t), tr.AccessToken)),
-		"NoATH":        ask("DPoP "+tr.AccessToken, key.proof(t, "GET", target, e.clock.Now())),
-		"IDToken":      ask("DPoP "+tr.IDToken, withATH(key, tr.IDToken)),
-		"Tampered":     ask("DPoP "+tr.AccessToken[:len(tr.AccessToken)-6]+"AAAAAA", withATH(key, tr.AccessToken)),
-		"Garbage":      ask("DPoP a.b.c", withATH(key, "a.b.c")),
+		"NoToken":  ask(""),
+		"Bearer":   ask("Bearer "+tr.AccessToken, withATH(key, tr.AccessToken)),
+		"NoProof":  ask("DPoP " + tr.AccessToken),
+		"OtherKey": ask("DPoP "+tr.AccessToken, withATH(newDPoPKey(t), tr.AccessToken)),
+		"NoATH":    ask("DPoP "+tr.AccessToken, key.proof(t, "GET", target, e.clock.Now())),
+		"IDToken":  ask("DPoP "+tr.IDToken, withATH(key, tr.IDToken)),
+		"Tampered": ask("DPoP "+tr.AccessToken[:len(tr.AccessToken)-6]+"AAAAAA", withATH(key, tr.AccessToken)),
+		"Garbage":  ask("DPoP a.b.c", withATH(key, "a.b.c")),
 	} {
 		if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "DPoP") {
 			t.Errorf("%s: got %d %q", name, resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
@@ -75,10 +75,10 @@ func TestEndSession(t *testing.T) {
 		return e.do(r)
 	}
 	for name, q := range map[string]url.Values{
-		"UnregisteredRedirect": {"id_token_hint": {tr.IDToken}, "post_logout_redirect_uri": {"https://evil.example/"}},
+		"UnregisteredRedirect":  {"id_token_hint": {tr.IDToken}, "post_logout_redirect_uri": {"https://evil.example/"}},
 		"RedirectWithoutClient": {"post_logout_redirect_uri": {bye}},
-		"ForgedHint":           {"id_token_hint": {tr.AccessToken}, "post_logout_redirect_uri": {bye}},
-		"OtherClient":          {"id_token_hint": {tr.IDToken}, "client_id": {"someone"}, "post_logout_redirect_uri": {bye}},
+		"ForgedHint":            {"id_token_hint": {tr.AccessToken}, "post_logout_redirect_uri": {bye}},
+		"OtherClient":           {"id_token_hint": {tr.IDToken}, "client_id": {"someone"}, "post_logout_redirect_uri": {bye}},
 	} {
 		resp := end("GET", q, "")
 		if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
