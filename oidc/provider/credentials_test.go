@@ -1,13 +1,19 @@
 package provider
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
 )
 
 func TestClientCredentialsGrant(t *testing.T) {
@@ -132,6 +138,8 @@ func TestDPoPProofRejections(t *testing.T) {
 		{"BadSignature", []string{parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-4] + "AAAA"}, "signature"},
 		{"JSONSerialization", []string{`{"payload":"` + parts[1] + `","protected":"` + parts[0] + `","signature":"` + parts[2] + `"}`}, "malformed"},
 		{"Replayed", []string{replayed}, "already used"},
+		{"CurveMismatch", []string{p384Proof(t, claims())}, "curve"},
+		{"HMAC", []string{hmacProof(t, claims())}, "asymmetric"},
 	}
 	// The replayed proof is used once first.
 	first := newFormRequest(htu, url.Values{"grant_type": {"client_credentials"}})
@@ -160,4 +168,37 @@ func TestDPoPProofRejections(t *testing.T) {
 		r.Header.Set("DPoP", rsaProof(t, "POST", "HTTPS://Pod.Example:443/.oidc/token?x=1", now))
 		e.tokens(e.do(r))
 	})
+}
+
+// p384Proof is a proof signed with a P-384 key but claiming ES256.
+func p384Proof(t *testing.T, claims map[string]any) string {
+	priv, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := jwk.FromRaw(priv.Public())
+	h := jws.NewHeaders()
+	h.Set(jws.TypeKey, "dpop+jwt")
+	h.Set(jws.JWKKey, pub)
+	payload, _ := json.Marshal(claims)
+	out, err := jws.Sign(payload, jws.WithKey(jwa.ES256, priv, jws.WithProtectedHeaders(h)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// hmacProof is a proof "signed" with HS256 and an oct jwk.
+func hmacProof(t *testing.T, claims map[string]any) string {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	k, _ := jwk.FromRaw(secret)
+	h := jws.NewHeaders()
+	h.Set(jws.TypeKey, "dpop+jwt")
+	h.Set(jws.JWKKey, k)
+	payload, _ := json.Marshal(claims)
+	out, err := jws.Sign(payload, jws.WithKey(jwa.HS256, secret, jws.WithProtectedHeaders(h)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }

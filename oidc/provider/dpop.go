@@ -19,6 +19,9 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 )
 
+// ecCurves maps each ECDSA alg to its curve (RFC 7518 §3.4).
+var ecCurves = map[string]jwa.EllipticCurveAlgorithm{"ES256": jwa.P256, "ES384": jwa.P384, "ES512": jwa.P521}
+
 // proof is a verified DPoP proof.
 type proof struct {
 	jkt string // RFC 7638 SHA-256 thumbprint of its key, base64url
@@ -82,7 +85,8 @@ func (p *Provider) verifyProof(ctx context.Context, values []string, method, tar
 // nor state: strict compact form, header, signature with its own public
 // key, htm, htu and ath. It returns the proof and its iat.
 func parseProof(s, method, target, accessToken string) (proof, time.Time, error) {
-	rawHeader, rawClaims, err := splitJWT(s)
+	j, err := parseCompact(s)
+	rawHeader, rawClaims := j.header, j.payload
 	if err != nil {
 		return proof{}, time.Time{}, invalidProof("%v", err)
 	}
@@ -115,13 +119,32 @@ func parseProof(s, method, target, accessToken string) (proof, time.Time, error)
 	if private, err := jwk.IsPrivateKey(key); err != nil || private {
 		return proof{}, time.Time{}, invalidProof("jwk must be a public asymmetric key")
 	}
+	// jwx's ECDSA verifier takes any curve: the curve must be the alg's
+	// (RFC 7518 §3.4).
+	if ek, ok := key.(jwk.ECDSAPublicKey); ok && ecCurves[h.Alg] != ek.Crv() {
+		return proof{}, time.Time{}, invalidProof("the jwk's curve does not match alg")
+	}
+	if ok := slices.Contains([]string{"ES256", "ES384", "ES512"}, h.Alg); ok != (key.KeyType() == jwa.EC) {
+		return proof{}, time.Time{}, invalidProof("the jwk's key type does not match alg")
+	}
 	if rk, ok := key.(jwk.RSAPublicKey); ok {
 		var pub rsa.PublicKey
 		if rk.Raw(&pub) != nil || pub.N.BitLen() < 2048 {
 			return proof{}, time.Time{}, invalidProof("RSA keys must have at least 2048 bits")
 		}
 	}
-	if _, err := jws.Verify([]byte(s), jws.WithKey(jwa.SignatureAlgorithm(h.Alg), key)); err != nil {
+	// The strict parse above already split the JWS: verify its signature
+	// with jwx's verifier directly rather than have jws.Verify parse the
+	// whole token again.
+	verifier, err := jws.NewVerifier(jwa.SignatureAlgorithm(h.Alg))
+	if err != nil {
+		return proof{}, time.Time{}, invalidProof("unsupported alg")
+	}
+	var raw any
+	if err := key.Raw(&raw); err != nil {
+		return proof{}, time.Time{}, invalidProof("bad jwk")
+	}
+	if err := verifier.Verify(j.signingInput, j.signature, raw); err != nil {
 		return proof{}, time.Time{}, invalidProof("bad signature")
 	}
 	var c proofClaims
