@@ -3,11 +3,13 @@ package provider
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/seedpod/seedpod/storage/disk"
 )
 
 func TestDiscoveryDocument(t *testing.T) {
@@ -89,5 +91,34 @@ func TestUnknownPathAndMethod(t *testing.T) {
 	}
 	if resp := e.get(issuer+".oidc/token", nil); resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") == "" {
 		t.Errorf("GET token: %d Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
+
+func TestIssuerWithPath(t *testing.T) {
+	s, err := disk.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{Issuer: "https://host.example/pods/", Store: s, Users: newTestUsers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, httptest.NewRequest("GET", "https://host.example/pods/.well-known/openid-configuration", nil))
+	var d map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &d)
+	if rec.Code != http.StatusOK || d["token_endpoint"] != "https://host.example/pods/.oidc/token" || d["issuer"] != "https://host.example/pods/" {
+		t.Fatalf("discovery under a path: %d %v", rec.Code, d)
+	}
+	if got := p.Prefixes(); got[1] != "/pods/.oidc/" {
+		t.Errorf("Prefixes() = %v", got)
+	}
+	for _, bad := range []string{"", "https://host.example", "ftp://host.example/", "https://host.example/?x=1", "/relative/"} {
+		if _, err := New(Config{Issuer: bad, Store: s, Users: newTestUsers()}); err == nil {
+			t.Errorf("New accepted issuer %q", bad)
+		}
+	}
+	if _, err := New(Config{Issuer: issuer, Store: s}); err == nil {
+		t.Error("New accepted a Config without Users")
 	}
 }
