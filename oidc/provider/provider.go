@@ -165,7 +165,9 @@ func (e endpoints) mapped(f func(string) string) endpoints {
 // Issuer returns the issuer identifier (the base URL).
 func (p *Provider) Issuer() string { return p.issuer }
 
-// ServeHTTP routes the provider's endpoints; any other path is 404.
+// ServeHTTP routes the provider's endpoints; any other path is 404. The
+// endpoints with effects (authorization, consent, logout) take GET and
+// POST only, never HEAD.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	type route struct {
 		methods string
@@ -178,17 +180,17 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p.paths.jwks:
 		rt = route{"GET, HEAD", p.serveJWKS}
 	case p.paths.auth:
-		rt = route{"GET, HEAD, POST", p.serveAuth}
+		rt = route{"GET, POST", p.serveAuth}
 	case p.paths.consent:
-		rt = route{"GET, HEAD, POST", p.serveConsent}
+		rt = route{"GET, POST", p.serveConsent}
 	case p.paths.token:
 		rt = route{"POST", p.serveToken}
 	case p.paths.reg:
 		rt = route{"POST", p.serveRegister}
 	case p.paths.userinfo:
-		rt = route{"GET, HEAD, POST", p.serveUserinfo}
+		rt = route{"GET, POST", p.serveUserinfo}
 	case p.paths.endSession:
-		rt = route{"GET, HEAD, POST", p.serveEndSession}
+		rt = route{"GET, POST", p.serveEndSession}
 	default:
 		http.Error(w, "not found", http.StatusNotFound)
 		return
