@@ -32,9 +32,11 @@ const (
 	// RefreshTokenTTL is how long an unused refresh token stays valid.
 	// Each use replaces it with a new one valid this long again.
 	RefreshTokenTTL = 14 * 24 * time.Hour
-	// ProofMaxAge is how old a DPoP proof's iat may be, and ProofMaxSkew
-	// how far in the future (RFC 9449 §11.1: a short window).
-	ProofMaxAge  = time.Minute
+	// ProofMaxAge is how old a DPoP proof's iat may be (RFC 9449 §11.1:
+	// a short window).
+	ProofMaxAge = time.Minute
+	// ProofMaxSkew is how far in the future a DPoP proof's iat may be,
+	// for clients whose clocks run ahead.
 	ProofMaxSkew = 30 * time.Second
 	// KeyRevalidate is how often a process re-reads the stored key set.
 	KeyRevalidate = 30 * time.Second
