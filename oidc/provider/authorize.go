@@ -230,6 +230,11 @@ type codeRecord struct {
 	Nonce       string    `json:"nonce,omitempty"`
 	Scopes      []string  `json:"scopes"`
 	Expires     time.Time `json:"expires"`
+	// Redeemed marks a code already exchanged, kept until it expires so
+	// that a second presentation revokes the refresh token it gave
+	// (RFC 6749 §4.1.2), whose digest is Refresh.
+	Redeemed bool   `json:"redeemed,omitempty"`
+	Refresh  string `json:"refresh,omitempty"`
 }
 
 // grant issues an authorization code for webID and sends the browser

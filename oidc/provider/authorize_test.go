@@ -146,8 +146,11 @@ func TestCodeRedemptionFailures(t *testing.T) {
 	})
 	t.Run("Reuse", func(t *testing.T) {
 		code, pk := newCode()
-		e.tokens(redeem(code, pk.verifier, id, redirect))
+		tr := e.tokens(redeem(code, pk.verifier, id, redirect))
 		e.oauthErr(redeem(code, pk.verifier, id, redirect), 400, "invalid_grant")
+		// RFC 6749 §4.1.2: the reuse revokes the refresh token it gave.
+		resp := e.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tr.RefreshToken}, "client_id": {id}}, key)
+		e.oauthErr(resp, 400, "invalid_grant")
 	})
 	t.Run("OtherClient", func(t *testing.T) {
 		code, pk := newCode()

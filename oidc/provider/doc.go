@@ -19,8 +19,8 @@
 //     ID Document URL (Solid-OIDC §5.1), fetched through the SSRF-guarded
 //     client and cached briefly.
 //   - The token endpoint with DPoP (RFC 9449) required for every grant:
-//     authorization_code, refresh_token (rotated on each use; bound to the
-//     DPoP key for public clients, §5) and client_credentials (the client
+//     authorization_code, refresh_token (rotated on each use, reuse
+//     revokes; bound to the DPoP key for public clients, §5) and client_credentials (the client
 //     id and secret an account created; Solid-OIDC §Client Credentials).
 //   - Userinfo and RP-initiated logout (OpenID Connect RP-Initiated
 //     Logout 1.0, exact post_logout_redirect_uri matching).
@@ -28,9 +28,11 @@
 // Everything that several Seedpod processes sharing one store must agree
 // on lives in the storage.Store under /.internal/oidc/: signing keys,
 // registered clients, authorization codes, refresh tokens, consents and
-// the CSRF secret. Codes and refresh tokens are redeemed with a
-// conditional delete, so that of two processes racing to redeem one, only
-// one succeeds. DPoP proof identifiers are claimed through Config.Replay.
+// the CSRF secret. Codes and refresh tokens are spent with a conditional
+// write (If-Match) that marks them used, so that of two processes racing
+// to redeem one, only one succeeds; the mark stays until expiry, and a
+// second presentation revokes the refresh tokens the first one led to
+// (RFC 6749 §4.1.2, RFC 9700 §4.14.2). DPoP proof identifiers are claimed through Config.Replay.
 //
 // # Tokens
 //

@@ -154,10 +154,17 @@ func testTwoProviders(t *testing.T, s1, s2 storage.Store) {
 		}
 	}
 
-	// A refresh token from one is rotated at the other, once.
-	next := a.tokens(a.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tr.RefreshToken}, "client_id": {id}}, key))
-	b.oauthErr(b.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tr.RefreshToken}, "client_id": {id}}, key), http.StatusBadRequest, "invalid_grant")
-	b.tokens(b.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}, "client_id": {id}}, key))
+	// A refresh token from one is rotated at the other, once; its reuse at
+	// the first revokes its successor for both.
+	refresh := func(e *env, token string) *http.Response {
+		return e.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {token}, "client_id": {id}}, key)
+	}
+	pk = newPKCE() // tr's refresh token was revoked by the code's reuse above
+	first := b.tokens(redeem(b, a.code(authQuery(id, redirect, pk), cookie, alice).Get("code"), pk.verifier))
+	next := b.tokens(refresh(b, first.RefreshToken))
+	third := a.tokens(refresh(a, next.RefreshToken))
+	a.oauthErr(refresh(a, first.RefreshToken), http.StatusBadRequest, "invalid_grant")
+	b.oauthErr(refresh(b, third.RefreshToken), http.StatusBadRequest, "invalid_grant")
 
 	// A key rotated through one is published by the other within
 	// KeyRevalidate, and signs only after KeyPropagation.

@@ -117,12 +117,14 @@ func lostCreate(err error) bool {
 	return errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrExist)
 }
 
-// take reads the single-use record at key into v, lets check accept or
-// refuse it, and deletes it on the condition that nobody changed or took
-// it meanwhile. It returns storage.ErrNotExist if the record is missing
-// or another caller took it first, and check's error if check refuses
-// (the record then stays).
-func (p *Provider) take(ctx context.Context, key storage.Key, v any, check func() error) error {
+// spend reads the single-use record at key into v, lets check accept or
+// refuse it, and then replaces it with spent() — the record marked as
+// used — on the condition that nobody changed it meanwhile, so that of
+// several callers racing, in one process or several, exactly one spends
+// it. It returns storage.ErrNotExist if the record is missing or another
+// caller spent it first, and check's error if check refuses (the record
+// then stays as it was).
+func (p *Provider) spend(ctx context.Context, key storage.Key, v any, check func() error, spent func() any) error {
 	etag, err := p.getJSON(ctx, key, v)
 	if err != nil {
 		return err
@@ -130,7 +132,7 @@ func (p *Provider) take(ctx context.Context, key storage.Key, v any, check func(
 	if err := check(); err != nil {
 		return err
 	}
-	if err := p.store.Delete(ctx, key, storage.Conditions{IfMatch: etag}); err != nil {
+	if _, err := p.putJSON(ctx, key, spent(), storage.Conditions{IfMatch: etag}); err != nil {
 		if conflict(err) {
 			return storage.ErrNotExist
 		}

@@ -19,14 +19,20 @@ func TestSweepDeletesExpiredCodesAndRefreshTokens(t *testing.T) {
 	if n, err := e.p.Sweep(t.Context()); err != nil || n != 0 {
 		t.Fatalf("Sweep before expiry = %d, %v", n, err)
 	}
+	// The unused code and the redeemed one (kept to detect reuse).
 	e.clock.Advance(CodeTTL + time.Second)
-	if n, err := e.p.Sweep(t.Context()); err != nil || n != 1 {
-		t.Fatalf("Sweep after the code expired = %d, %v, want 1", n, err)
+	if n, err := e.p.Sweep(t.Context()); err != nil || n != 2 {
+		t.Fatalf("Sweep after the codes expired = %d, %v, want 2", n, err)
 	}
 	e.tokens(e.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tr.RefreshToken}, "client_id": {id}}, key))
-	e.clock.Advance(RefreshTokenTTL + time.Second)
+	// The rotated refresh token expires first; then its successor.
+	e.clock.Advance(RefreshTokenTTL - CodeTTL)
 	if n, err := e.p.Sweep(t.Context()); err != nil || n != 1 {
-		t.Fatalf("Sweep after the refresh token expired = %d, %v, want 1", n, err)
+		t.Fatalf("Sweep after the first refresh token expired = %d, %v, want 1", n, err)
+	}
+	e.clock.Advance(RefreshTokenTTL)
+	if n, err := e.p.Sweep(t.Context()); err != nil || n != 1 {
+		t.Fatalf("Sweep after the second refresh token expired = %d, %v, want 1", n, err)
 	}
 }
 

@@ -155,11 +155,16 @@ func (p *Provider) authenticateClient(ctx context.Context, cr credentials) (*cli
 	return c, nil
 }
 
-var errExpired = errors.New("expired")
+var (
+	errExpired = errors.New("expired")
+	errReused  = errors.New("reused")
+)
 
 // codeGrant redeems an authorization code (RFC 6749 §4.1.3, RFC 7636
-// §4.6). The code is deleted on the condition that it is unchanged, so
-// of two requests racing, in one process or two, only one gets tokens.
+// §4.6). The code is marked redeemed on the condition that it is
+// unchanged, so of two requests racing, in one process or two, only one
+// gets tokens; a code presented again revokes the refresh token the
+// first exchange gave (RFC 6749 §4.1.2).
 func (p *Provider) codeGrant(ctx context.Context, form url.Values, c *client, pr proof) (*tokenResponse, error) {
 	code := form.Get("code")
 	if code == "" {
@@ -171,20 +176,36 @@ func (p *Provider) codeGrant(ctx context.Context, form url.Values, c *client, pr
 	}
 	key := storage.Key(codesPrefix + digest(code))
 	var rec codeRecord
-	err := p.take(ctx, key, &rec, func() error {
+	var refresh string
+	err := p.spend(ctx, key, &rec, func() error {
 		switch {
 		case !p.now().Before(rec.Expires):
 			return errExpired
 		case rec.ClientID != c.ID:
 			return badRequest("invalid_grant", "the code was issued to another client")
+		case rec.Redeemed:
+			return errReused
 		case rec.RedirectURI != form.Get("redirect_uri"):
 			return badRequest("invalid_grant", "redirect_uri differs from the authorization request's")
 		case !pkceMatches(verifier, rec.Challenge):
 			return badRequest("invalid_grant", "code_verifier does not match the code_challenge")
 		}
 		return nil
+	}, func() any {
+		refresh = newRefreshToken(rec.Scopes)
+		spent := rec
+		spent.Redeemed = true
+		if refresh != "" {
+			spent.Refresh = digest(refresh)
+		}
+		return spent
 	})
 	switch {
+	case errors.Is(err, errReused):
+		if err := p.revokeRefresh(ctx, rec.Refresh); err != nil {
+			return nil, err
+		}
+		return nil, badRequest("invalid_grant", "the code is unknown, expired or already used")
 	case errors.Is(err, storage.ErrNotExist):
 		return nil, badRequest("invalid_grant", "the code is unknown, expired or already used")
 	case errors.Is(err, errExpired):
@@ -195,7 +216,7 @@ func (p *Provider) codeGrant(ctx context.Context, form url.Values, c *client, pr
 	}
 	return p.issue(ctx, grantInfo{
 		clientID: c.ID, public: c.public(), webID: rec.WebID, accountID: rec.AccountID,
-		scopes: rec.Scopes, nonce: rec.Nonce, idToken: true,
+		scopes: rec.Scopes, nonce: rec.Nonce, idToken: true, refresh: refresh,
 	}, pr)
 }
 
@@ -221,9 +242,12 @@ func pkceMatches(verifier, challenge string) bool {
 }
 
 // refreshGrant exchanges a refresh token for new tokens and a new refresh
-// token (RFC 6749 §6; rotation per RFC 9700 §4.14.2). A public client's
-// refresh token is bound to its DPoP key (RFC 9449 §5): the proof must
-// use the same key.
+// token (RFC 6749 §6). Refresh tokens rotate (RFC 9700 §4.14.2): the old
+// one is marked with its successor, and presenting it again revokes the
+// successors, since one of the two presenters is not the client. A public
+// client's refresh token is bound to its DPoP key (RFC 9449 §5): the
+// proof must use the same key, and a proof with another key neither
+// works nor revokes anything.
 func (p *Provider) refreshGrant(ctx context.Context, form url.Values, c *client, pr proof) (*tokenResponse, error) {
 	token := form.Get("refresh_token")
 	if token == "" {
@@ -231,7 +255,9 @@ func (p *Provider) refreshGrant(ctx context.Context, form url.Values, c *client,
 	}
 	key := storage.Key(refreshPrefix + digest(token))
 	var rec refreshRecord
-	err := p.take(ctx, key, &rec, func() error {
+	var scopes []string
+	var refresh string
+	err := p.spend(ctx, key, &rec, func() error {
 		switch {
 		case !p.now().Before(rec.Expires):
 			return errExpired
@@ -239,10 +265,35 @@ func (p *Provider) refreshGrant(ctx context.Context, form url.Values, c *client,
 			return badRequest("invalid_grant", "the refresh token was issued to another client")
 		case rec.JKT != "" && rec.JKT != pr.jkt:
 			return badRequest("invalid_grant", "the refresh token is bound to another DPoP key")
+		case rec.Next != "":
+			return errReused
+		}
+		scopes = rec.Scopes
+		if s := form.Get("scope"); s != "" { // RFC 6749 §6: a narrower scope
+			scopes = nil
+			for x := range strings.FieldsSeq(s) {
+				if !slices.Contains(rec.Scopes, x) {
+					return badRequest("invalid_scope", "scope exceeds what was granted")
+				}
+				scopes = append(scopes, x)
+			}
 		}
 		return nil
+	}, func() any {
+		refresh = newRefreshToken(scopes)
+		spent := rec
+		spent.Next = digest(refresh)
+		if refresh == "" {
+			spent.Next = "-" // rotated into nothing: offline_access was dropped
+		}
+		return spent
 	})
 	switch {
+	case errors.Is(err, errReused):
+		if err := p.revokeRefresh(ctx, rec.Next); err != nil {
+			return nil, err
+		}
+		return nil, badRequest("invalid_grant", "the refresh token is unknown, expired or already used")
 	case errors.Is(err, storage.ErrNotExist):
 		return nil, badRequest("invalid_grant", "the refresh token is unknown, expired or already used")
 	case errors.Is(err, errExpired):
@@ -251,19 +302,9 @@ func (p *Provider) refreshGrant(ctx context.Context, form url.Values, c *client,
 	case err != nil:
 		return nil, err
 	}
-	scopes := rec.Scopes
-	if s := form.Get("scope"); s != "" { // RFC 6749 §6: a narrower scope
-		scopes = nil
-		for x := range strings.FieldsSeq(s) {
-			if !slices.Contains(rec.Scopes, x) {
-				return nil, badRequest("invalid_scope", "scope exceeds what was granted")
-			}
-			scopes = append(scopes, x)
-		}
-	}
 	return p.issue(ctx, grantInfo{
 		clientID: c.ID, public: c.public(), webID: rec.WebID, accountID: rec.AccountID,
-		scopes: scopes, idToken: slices.Contains(scopes, "openid"),
+		scopes: scopes, idToken: slices.Contains(scopes, "openid"), refresh: refresh,
 	}, pr)
 }
 

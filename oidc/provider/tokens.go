@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -53,6 +54,10 @@ type refreshRecord struct {
 	Scopes    []string  `json:"scopes"`
 	JKT       string    `json:"jkt,omitempty"` // public clients: the DPoP key it is bound to
 	Expires   time.Time `json:"expires"`
+	// Next marks a refresh token already rotated: the digest of the one
+	// that replaced it. It is kept until it expires so that its reuse
+	// revokes its successors (RFC 9700 §4.14.2).
+	Next string `json:"next,omitempty"`
 }
 
 // tokenResponse is RFC 6749 §5.1 with token_type DPoP (RFC 9449 §5).
@@ -73,13 +78,22 @@ type grantInfo struct {
 	accountID string
 	scopes    []string
 	nonce     string
-	idToken   bool // issue an ID token (openid flows, not client credentials)
+	idToken   bool   // issue an ID token (openid flows, not client credentials)
+	refresh   string // the refresh token to issue, from newRefreshToken
+}
+
+// newRefreshToken returns a fresh refresh token if scopes include
+// offline_access, else "".
+func newRefreshToken(scopes []string) string {
+	if hasScope(scopes, "offline_access") {
+		return randomToken(32)
+	}
+	return ""
 }
 
 // issue mints the tokens of a successful grant, bound to the proof's key:
-// an access token, an ID token if asked, and a refresh token if the
-// scopes include offline_access (stored, and bound to the DPoP key for
-// public clients, RFC 9449 §5).
+// an access token, an ID token if asked, and g.refresh if set (stored,
+// and bound to the DPoP key for public clients, RFC 9449 §5).
 func (p *Provider) issue(ctx context.Context, g grantInfo, pr proof) (*tokenResponse, error) {
 	now := p.now()
 	scope := strings.Join(g.scopes, " ")
@@ -101,7 +115,7 @@ func (p *Provider) issue(ctx context.Context, g grantInfo, pr proof) (*tokenResp
 			return nil, err
 		}
 	}
-	if hasScope(g.scopes, "offline_access") {
+	if g.refresh != "" {
 		rec := refreshRecord{
 			ClientID: g.clientID, WebID: g.webID, AccountID: g.accountID, Scopes: g.scopes,
 			Expires: now.Add(RefreshTokenTTL),
@@ -109,11 +123,10 @@ func (p *Provider) issue(ctx context.Context, g grantInfo, pr proof) (*tokenResp
 		if g.public {
 			rec.JKT = pr.jkt
 		}
-		token := randomToken(32)
-		if _, err := p.putJSON(ctx, storage.Key(refreshPrefix+digest(token)), rec, storage.Conditions{IfNoneMatch: "*"}); err != nil {
+		if _, err := p.putJSON(ctx, storage.Key(refreshPrefix+digest(g.refresh)), rec, storage.Conditions{IfNoneMatch: "*"}); err != nil {
 			return nil, err
 		}
-		resp.RefreshToken = token
+		resp.RefreshToken = g.refresh
 	}
 	return resp, nil
 }
@@ -125,4 +138,28 @@ func hasScope(scopes []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// revokeRefresh deletes the refresh token stored under digest d and the
+// ones that replaced it, following Next (a bounded walk: each rotation
+// adds one link, and links expire).
+func (p *Provider) revokeRefresh(ctx context.Context, d string) error {
+	for range 100 {
+		if d == "" {
+			return nil
+		}
+		key := storage.Key(refreshPrefix + d)
+		var rec refreshRecord
+		if _, err := p.getJSON(ctx, key, &rec); err != nil {
+			if errors.Is(err, storage.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := p.store.Delete(ctx, key, storage.Conditions{}); err != nil && !errors.Is(err, storage.ErrNotExist) {
+			return err
+		}
+		d = rec.Next
+	}
+	return nil
 }
