@@ -71,7 +71,7 @@ func (p *Provider) verifyProof(ctx context.Context, values []string, method, tar
 	if iat.Before(now.Add(-ProofMaxAge)) || iat.After(now.Add(ProofMaxSkew)) {
 		return proof{}, invalidProof("iat is outside the accepted window")
 	}
-	ok, err := p.replay.Claim(ctx, "dpop\x00"+target+"\x00"+pr.jkt+"\x00"+pr.jti, ProofMaxAge+ProofMaxSkew)
+	ok, err := p.replay.Claim(ctx, "oidc-provider-dpop:"+target+" "+pr.jkt+" "+pr.jti, ProofMaxAge+ProofMaxSkew)
 	if err != nil {
 		return proof{}, fmt.Errorf("provider: dpop replay cache: %w", err)
 	}

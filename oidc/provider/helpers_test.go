@@ -130,6 +130,7 @@ type envOptions struct {
 	users *testUsers
 	clock *clock
 	fetch *fetch.Client
+	bus   Replay
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -152,7 +153,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		logw = io.Discard // a fuzz target must not log through F
 	}
 	p, err := New(Config{
-		Issuer: issuer, Store: o.store, Users: o.users, Fetch: o.fetch, Now: o.clock.Now,
+		Issuer: issuer, Store: o.store, Users: o.users, Fetch: o.fetch, Now: o.clock.Now, Replay: o.bus,
 		Logger: slog.New(slog.NewTextHandler(logw, nil)),
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seedpod/seedpod/storage"
+	"github.com/seedpod/seedpod/storage/cluster"
 	"github.com/seedpod/seedpod/storage/disk"
 	"github.com/seedpod/seedpod/storage/s3"
 	"github.com/seedpod/seedpod/storage/s3/miniotest"
@@ -108,12 +109,14 @@ func TestTwoProvidersOnOneMinIO(t *testing.T) {
 func testTwoProviders(t *testing.T, s1, s2 storage.Store) {
 	users := newTestUsers()
 	clk := newClock()
+	bus := cluster.NewLocal() // what natsbus is to two processes
+	defer bus.Close()
 	// Both start at once: they must agree on one key.
 	var a, b *env
 	var wg sync.WaitGroup
 	var ka, kb []string
-	wg.Go(func() { a = newEnv(t, envOptions{store: s1, users: users, clock: clk}); ka = kids(t, a.p) })
-	wg.Go(func() { b = newEnv(t, envOptions{store: s2, users: users, clock: clk}); kb = kids(t, b.p) })
+	wg.Go(func() { a = newEnv(t, envOptions{store: s1, users: users, clock: clk, bus: bus}); ka = kids(t, a.p) })
+	wg.Go(func() { b = newEnv(t, envOptions{store: s2, users: users, clock: clk, bus: bus}); kb = kids(t, b.p) })
 	wg.Wait()
 	if len(ka) != 1 || len(kb) != 1 || ka[0] != kb[0] {
 		t.Fatalf("keys differ: %v %v", ka, kb)
@@ -165,6 +168,20 @@ func testTwoProviders(t *testing.T, s1, s2 storage.Store) {
 	third := a.tokens(refresh(a, next.RefreshToken))
 	a.oauthErr(refresh(a, first.RefreshToken), http.StatusBadRequest, "invalid_grant")
 	b.oauthErr(refresh(b, third.RefreshToken), http.StatusBadRequest, "invalid_grant")
+
+	// A DPoP proof used at one is refused at the other (one Replay bus).
+	users.addCredentials("bot", "secret", alice)
+	proof := key.proof(t, "POST", issuer+".oidc/token", clk.Now())
+	for i, e := range []*env{a, b} {
+		r := newFormRequest(issuer+".oidc/token", url.Values{"grant_type": {"client_credentials"}})
+		r.SetBasicAuth("bot", "secret")
+		r.Header.Set("DPoP", proof)
+		if resp := e.do(r); i == 0 {
+			e.tokens(resp)
+		} else {
+			e.oauthErr(resp, http.StatusBadRequest, "invalid_dpop_proof")
+		}
+	}
 
 	// A key rotated through one is published by the other within
 	// KeyRevalidate, and signs only after KeyPropagation.

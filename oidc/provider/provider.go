@@ -12,6 +12,7 @@ import (
 
 	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/storage"
+	"github.com/seedpod/seedpod/storage/cluster"
 )
 
 // Lifetimes of what the provider issues. They are constants, documented
@@ -70,8 +71,9 @@ type Config struct {
 	// Fetch dereferences Client ID Documents. Nil means a guarded client
 	// with the default configuration.
 	Fetch *fetch.Client
-	// Replay remembers DPoP proof identifiers. Nil means an in-process
-	// cache, correct only while one process serves the store.
+	// Replay remembers DPoP proof identifiers: the process's cluster.Bus.
+	// Nil means a cluster.Local of its own, correct only while one
+	// process serves the store.
 	Replay Replay
 	// Now returns the current time. Nil means time.Now.
 	Now func() time.Time
@@ -134,7 +136,7 @@ func New(cfg Config) (*Provider, error) {
 		}
 	}
 	if p.replay == nil {
-		p.replay = newMemoryReplay()
+		p.replay = cluster.NewLocal()
 	}
 	if p.now == nil {
 		p.now = time.Now
