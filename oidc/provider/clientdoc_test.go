@@ -36,6 +36,8 @@ func clientDocServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		case "/app/id":
 		case "/bad/id":
 			doc["client_id"] = "https://someone-else.example/id"
+		case "/single/id": // JSON-LD: a set of one without the array
+			doc["redirect_uris"] = "https://app.example/cb"
 		case "/secret/id":
 			doc["token_endpoint_auth_method"] = "client_secret_basic"
 		default:
@@ -80,6 +82,12 @@ func TestClientIDDocument(t *testing.T) {
 		resp := e.tokenRequest(url.Values{"grant_type": {"authorization_code"}, "code": {"x"},
 			"redirect_uri": {redirect}, "code_verifier": {pk.verifier}}, key, id, "secret")
 		e.oauthErr(resp, http.StatusUnauthorized, "invalid_client")
+	})
+	t.Run("OneRedirectWithoutArray", func(t *testing.T) {
+		back := e.code(authQuery(srv.URL+"/single/id", redirect, newPKCE()), cookie, alice)
+		if back.Get("code") == "" {
+			t.Fatalf("redirect query %v", back)
+		}
 	})
 	for _, tt := range []struct{ name, path, redirect, want string }{
 		{"ClientIDMismatch", "/bad/id", redirect, "not its URL"},

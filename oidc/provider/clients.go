@@ -119,20 +119,49 @@ func validURIs(field string, uris []string, required bool) error {
 
 // clientDocument is the part of a Client ID Document read.
 type clientDocument struct {
-	ClientID               string   `json:"client_id"`
-	ClientName             string   `json:"client_name"`
-	ClientURI              string   `json:"client_uri"`
-	RedirectURIs           []string `json:"redirect_uris"`
-	PostLogoutRedirectURIs []string `json:"post_logout_redirect_uris"`
-	GrantTypes             []string `json:"grant_types"`
-	Scope                  string   `json:"scope"`
-	AuthMethod             string   `json:"token_endpoint_auth_method"`
+	ClientID               string     `json:"client_id"`
+	ClientName             string     `json:"client_name"`
+	ClientURI              string     `json:"client_uri"`
+	RedirectURIs           stringList `json:"redirect_uris"`
+	PostLogoutRedirectURIs stringList `json:"post_logout_redirect_uris"`
+	GrantTypes             stringList `json:"grant_types"`
+	Scope                  string     `json:"scope"`
+	AuthMethod             string     `json:"token_endpoint_auth_method"`
 }
+
+// stringList is a JSON array of strings, or one string: JSON-LD lets a
+// set of one value be written without the array.
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = []string{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*l = many
+	return nil
+}
+
+// maxDocumentFetches bounds the Client ID Documents fetched at once, so
+// that requests naming many URLs cannot tie up the server's outgoing
+// connections.
+const maxDocumentFetches = 8
 
 // fetchClientDocument dereferences a Client ID Document through the
 // guarded client and checks it (Solid-OIDC §5.1: its client_id is the
 // URL; the redirect_uri is checked against redirect_uris by the caller).
 func (p *Provider) fetchClientDocument(ctx context.Context, id string) (*client, error) {
+	select {
+	case p.clients.slots <- struct{}{}:
+		defer func() { <-p.clients.slots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	resp, err := p.fetch.Get(ctx, id, "application/ld+json, application/json;q=0.9")
 	if err != nil {
 		p.log.Info("oidc provider: client id document", "url", id, "err", err)
@@ -171,6 +200,7 @@ func (p *Provider) fetchClientDocument(ctx context.Context, id string) (*client,
 type clientCache struct {
 	mu      sync.Mutex
 	entries map[string]cachedClient
+	slots   chan struct{} // fetches under way, at most maxDocumentFetches
 }
 
 type cachedClient struct {
@@ -184,7 +214,9 @@ const (
 	refusalTTL       = 10 * time.Second
 )
 
-func newClientCache() *clientCache { return &clientCache{entries: make(map[string]cachedClient)} }
+func newClientCache() *clientCache {
+	return &clientCache{entries: make(map[string]cachedClient), slots: make(chan struct{}, maxDocumentFetches)}
+}
 
 func (cc *clientCache) get(ctx context.Context, id string, load func(context.Context, string) (*client, error)) (*client, error) {
 	now := time.Now()
