@@ -15,6 +15,7 @@ import (
 
 	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/ldp"
+	"github.com/seedpod/seedpod/oidc"
 )
 
 // runServe serves pods until ctx is cancelled, then shuts down gracefully.
@@ -59,12 +60,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// Who is calling: every request passes the Solid-OIDC verifier before
+	// ldp. This server's WebID profiles are read from storage, never over
+	// HTTP; other issuers and WebIDs are fetched through the guarded
+	// client. Replay is nil, so used DPoP proofs are remembered in this
+	// process only.
+	// TODO(coordinator): with several processes on one MinIO, pass the
+	// cluster Bus (--nats) as Replay, and the provider's public keys as
+	// LocalKeys once oidc/provider serves tokens (#5).
+	verifier, err := oidc.New(oidc.Config{
+		BaseURL:     h.BaseURL(),
+		Fetch:       guarded,
+		LocalIssuer: h.BaseURL(),
+		ReadLocal:   h.ReadDocument,
+		Logger:      log,
+	})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           ldp.CORS(h),
+		Handler:           ldp.CORS(verifier.Middleware(h)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
