@@ -585,3 +585,33 @@ func TestParseCompact(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRefreshesKeysOnUnknownKid: after the issuer rotates its key, a
+// token with the new kid makes the verifier fetch the JWKS again, but not
+// sooner than keysRefresh after the last fetch.
+func TestVerifyRefreshesKeysOnUnknownKid(t *testing.T) {
+	f := newFixture(t)
+	var offset atomic.Int64
+	fc, _ := fetch.New(fetch.Config{Allow: []string{f.iss.Origin()}})
+	v, _ := New(Config{BaseURL: podBase, Fetch: fc, Logger: quiet, Now: func() time.Time {
+		return time.Now().Add(time.Duration(offset.Load()))
+	}})
+	if _, err := v.Verify(f.good(t, "GET", "/a")); err != nil {
+		t.Fatal(err)
+	}
+	f.iss.Rotate(t)
+	f.token = f.iss.Token(t, f.webID, f.client)
+	if _, err := v.Verify(f.good(t, "GET", "/a")); !errors.Is(err, ErrInvalidToken) || !strings.Contains(Reason(err), "unknown key") {
+		t.Fatalf("new kid right after a fetch: %v, want unknown key", err)
+	}
+	if n := f.iss.Hits("/jwks"); n != 1 {
+		t.Fatalf("JWKS fetched %d times, want 1", n)
+	}
+	offset.Store(int64(keysRefresh + time.Second))
+	if _, err := v.Verify(f.good(t, "GET", "/a")); err != nil {
+		t.Fatalf("new kid after keysRefresh: %v", err)
+	}
+	if n := f.iss.Hits("/jwks"); n != 2 {
+		t.Fatalf("JWKS fetched %d times, want 2", n)
+	}
+}

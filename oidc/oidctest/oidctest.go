@@ -43,9 +43,9 @@ type Issuer struct {
 	// made by NewLocal.
 	Server *httptest.Server
 
-	key jwk.Key // private signing key, with kid and alg
-
 	mu   sync.Mutex
+	key  jwk.Key   // private signing key, with kid and alg
+	old  []jwk.Key // earlier keys, still published
 	docs map[string]document // by path
 	hits map[string]int      // requests by path
 }
@@ -75,6 +75,12 @@ func NewLocal(t testing.TB, url string) *Issuer {
 
 func newIssuer(t testing.TB) *Issuer {
 	t.Helper()
+	return &Issuer{key: newSigningKey(t), docs: map[string]document{}, hits: map[string]int{}}
+}
+
+// newSigningKey returns a fresh ES256 signing key with a random kid.
+func newSigningKey(t testing.TB) jwk.Key {
+	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatalf("oidctest: %v", err)
@@ -83,7 +89,25 @@ func newIssuer(t testing.TB) *Issuer {
 	key.Set(jwk.KeyIDKey, "test-"+randomID(6))
 	key.Set(jwk.AlgorithmKey, jwa.ES256)
 	key.Set(jwk.KeyUsageKey, "sig")
-	return &Issuer{key: key, docs: map[string]document{}, hits: map[string]int{}}
+	return key
+}
+
+// Rotate makes a new signing key current; the JWKS keeps publishing the
+// earlier ones, as a provider does while their tokens live.
+func (i *Issuer) Rotate(t testing.TB) {
+	t.Helper()
+	k := newSigningKey(t)
+	i.mu.Lock()
+	i.old = append(i.old, i.key)
+	i.key = k
+	i.mu.Unlock()
+}
+
+// signingKey returns the current signing key.
+func (i *Issuer) signingKey() jwk.Key {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.key
 }
 
 // Origin returns the issuer server's origin, scheme://host:port, as
@@ -91,17 +115,22 @@ func newIssuer(t testing.TB) *Issuer {
 func (i *Issuer) Origin() string { return strings.TrimSuffix(i.URL, "/") }
 
 // KeyID returns the kid of the issuer's signing key.
-func (i *Issuer) KeyID() string { return i.key.KeyID() }
+func (i *Issuer) KeyID() string { return i.signingKey().KeyID() }
 
 // PublicKeys returns the issuer's public keys, as the verifier's
 // Config.LocalKeys reads them.
 func (i *Issuer) PublicKeys(context.Context) (jwk.Set, error) {
-	pub, err := i.key.PublicKey()
-	if err != nil {
-		return nil, err
-	}
+	i.mu.Lock()
+	keys := append([]jwk.Key{i.key}, i.old...)
+	i.mu.Unlock()
 	set := jwk.NewSet()
-	set.AddKey(pub)
+	for _, k := range keys {
+		pub, err := k.PublicKey()
+		if err != nil {
+			return nil, err
+		}
+		set.AddKey(pub)
+	}
 	return set, nil
 }
 
@@ -109,7 +138,7 @@ func (i *Issuer) PublicKeys(context.Context) (jwk.Set, error) {
 // attacks (HMACWithPublicKey).
 func (i *Issuer) PublicKeyPEM() []byte {
 	var raw ecdsa.PrivateKey
-	i.key.Raw(&raw)
+	i.signingKey().Raw(&raw)
 	der, _ := x509.MarshalPKIXPublicKey(&raw.PublicKey)
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
@@ -224,8 +253,9 @@ func (i *Issuer) Mint(t testing.TB, h Header, c Claims) string {
 	}
 	hdr := jws.NewHeaders()
 	hdr.Set(jws.TypeKey, or(h.Typ, "at+jwt"))
-	hdr.Set(jws.KeyIDKey, or(h.Kid, i.key.KeyID()))
-	return sign(t, payload, alg, i.key, hdr)
+	key := i.signingKey()
+	hdr.Set(jws.KeyIDKey, or(h.Kid, key.KeyID()))
+	return sign(t, payload, alg, key, hdr)
 }
 
 // payload is the JSON of c with defaults filled in.
