@@ -44,8 +44,8 @@ type Issuer struct {
 	Server *httptest.Server
 
 	mu   sync.Mutex
-	key  jwk.Key   // private signing key, with kid and alg
-	old  []jwk.Key // earlier keys, still published
+	key  jwk.Key             // private signing key, with kid and alg
+	old  []jwk.Key           // earlier keys, still published
 	docs map[string]document // by path
 	hits map[string]int      // requests by path
 }
