@@ -31,8 +31,13 @@ var algs = func() map[string]jwa.SignatureAlgorithm {
 	return m
 }()
 
-// minRSABits is the smallest RSA modulus accepted (RFC 7518 §3.3).
-const minRSABits = 2048
+// minRSABits is the smallest RSA modulus accepted (RFC 7518 §3.3);
+// maxRSABits the largest, so that a client cannot make each proof costly
+// to verify.
+const (
+	minRSABits = 2048
+	maxRSABits = 8192
+)
 
 // maxJWTBytes bounds the size of a token or proof before any decoding.
 const maxJWTBytes = 16 << 10
@@ -154,7 +159,7 @@ func keyFits(alg jwa.SignatureAlgorithm, key any) error {
 		if !ok {
 			return fmt.Errorf("%s needs an RSA key, not %T", alg, key)
 		}
-		if k.N.BitLen() < minRSABits {
+		if n := k.N.BitLen(); n < minRSABits || n > maxRSABits {
 			return fmt.Errorf("RSA key of %d bits", k.N.BitLen())
 		}
 	case jwa.EdDSA:
