@@ -15,9 +15,9 @@ import (
 // issuers it trusts (Solid-OIDC §6.1).
 const solidOIDCIssuer = "http://www.w3.org/ns/solid/terms#oidcIssuer"
 
-// How WebID profiles are cached: remote profiles for profileTTL, local
-// ones (cheap to read again) for localProfileTTL, and a profile that
-// could not be read for profileRetry.
+// How WebID profiles are cached: remote profiles for profileTTL, and one
+// that could not be fetched for profileRetry; local ones (cheap to read
+// again), found or not, for localProfileTTL.
 const (
 	profileTTL      = 5 * time.Minute
 	localProfileTTL = 10 * time.Second
@@ -68,11 +68,13 @@ func (v *Verifier) checkIssuer(ctx context.Context, webID, iss string) error {
 		e.issuers, e.err = v.readIssuers(ctx, webID, local)
 		ttl := profileTTL
 		switch {
-		case e.err != nil:
-			ttl = profileRetry
-			v.log.Warn("oidc: WebID profile not available", "webid", webID, "err", e.err)
 		case local:
 			ttl = localProfileTTL
+		case e.err != nil:
+			ttl = profileRetry
+		}
+		if e.err != nil {
+			v.log.Warn("oidc: WebID profile not available", "webid", webID, "err", e.err)
 		}
 		e.expires = now.Add(ttl)
 	}

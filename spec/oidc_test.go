@@ -30,6 +30,7 @@ type oidcServer struct {
 	owner  string // WebID owning /alice/
 	client *oidctest.Client
 	token  string // the owner's token, bound to client
+	flags  []string
 }
 
 func startOIDCServer(t *testing.T) *oidcServer {
@@ -57,6 +58,7 @@ func startOIDCServer(t *testing.T) *oidcServer {
 		sp.stop()
 	})
 	s.root = sp.target.base.Scheme + "://" + sp.target.base.Host + "/"
+	s.flags = b.flags
 	return s
 }
 
@@ -264,5 +266,61 @@ func TestOIDCRejections(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestOIDCLocalWebID: a WebID on the Seedpod itself, whose profile names
+// the oidctest issuer, authenticates. The profile is read from storage:
+// the server could not fetch it over HTTP (its own loopback address is
+// not in --fetch-allow).
+func TestOIDCLocalWebID(t *testing.T) {
+	s := startOIDCServer(t)
+	if s == nil {
+		return
+	}
+	// A public pod, so that the profile can be written before anyone can
+	// log in; then its ACL is narrowed to its owner.
+	carol := s.root + "carol/profile/card#me"
+	create := exec.Command(builtBin, append([]string{"pod", "create", "carol", "--public", "--owner", carol}, s.flags...)...)
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("seedpod pod create: %v\n%s", err, out)
+	}
+	c := oidctest.NewClient(t)
+	tok := s.iss.Token(t, carol, c)
+	get := func(u string) (int, string) {
+		req := newReq(t, "GET", u, "")
+		c.Authorize(t, req, tok)
+		resp, _ := send(t, req)
+		return resp.StatusCode, resp.Header.Get("WWW-Authenticate")
+	}
+	// A local WebID without a profile cannot be confirmed.
+	dave := s.root + "carol/dave#me"
+	daveTok := s.iss.Token(t, dave, c)
+	req := newReq(t, "GET", s.root+"carol/", "")
+	c.Authorize(t, req, daveTok)
+	if resp, _ := send(t, req); resp.StatusCode != 401 {
+		t.Fatalf("GET as a WebID without a profile: %d, want 401", resp.StatusCode)
+	}
+	put := func(u, body string) {
+		req := newReq(t, "PUT", u, body)
+		req.Header.Set("Content-Type", "text/turtle")
+		if resp, b := send(t, req); resp.StatusCode >= 300 {
+			t.Fatalf("PUT %s: %d %s", u, resp.StatusCode, b)
+		}
+	}
+	put(s.root+"carol/profile/card", oidctest.Profile(carol, s.iss.URL))
+	// Only carol may read anything in her pod now, her profile included:
+	// the server reads it for itself, past WAC.
+	put(s.root+"carol/.acl", `@prefix acl: <http://www.w3.org/ns/auth/acl#>.
+<#owner> a acl:Authorization; acl:agent <`+carol+`>; acl:accessTo <./>; acl:default <./>; acl:mode acl:Read, acl:Write, acl:Control.
+`)
+	if resp, _ := send(t, newReq(t, "GET", s.root+"carol/", "")); resp.StatusCode != 401 {
+		t.Fatalf("anonymous GET of carol's pod: %d, want 401", resp.StatusCode)
+	}
+	if code, challenge := get(s.root + "carol/"); code != 200 {
+		t.Fatalf("carol's GET of her pod: %d (%s), want 200", code, challenge)
+	}
+	if code, _ := get(s.root + "alice/"); code != 403 {
+		t.Errorf("carol's GET of alice's pod: %d, want 403", code)
 	}
 }
