@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -90,7 +91,7 @@ func parseToken(s, jkt string, now time.Time) (*accessToken, error) {
 	if !httpURL(c.WebID) {
 		return nil, invalid("access token needs a webid")
 	}
-	if !httpURL(c.Iss) {
+	if !issuerURL(c.Iss) {
 		return nil, invalid("access token needs an http(s) iss")
 	}
 	return t, nil
@@ -120,6 +121,12 @@ func hasAudience(raw json.RawMessage, want string) bool {
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil && u.Opaque == ""
+}
+
+// issuerURL reports whether s can be an issuer identifier: an http(s)
+// URL without query or fragment (OpenID Connect Discovery §2).
+func issuerURL(s string) bool {
+	return httpURL(s) && !strings.ContainsAny(s, "?#")
 }
 
 // verified is a verified access token as remembered by tokenCache.

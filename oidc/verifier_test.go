@@ -286,6 +286,9 @@ func TestVerifyRejects(t *testing.T) {
 		{"iss differs from discovery issuer", func() *http.Request {
 			return withToken(mint(oidctest.Claims{Issuer: strings.TrimSuffix(f.iss.URL, "/")}))
 		}, "token iss does not match its issuer"},
+		{"iss with a query", func() *http.Request {
+			return withToken(mint(oidctest.Claims{Issuer: f.iss.URL + "?x=1"}))
+		}, "needs an http(s) iss"},
 		{"issuer that cannot be fetched", func() *http.Request {
 			return withToken(mint(oidctest.Claims{Issuer: "http://10.0.0.1/"}))
 		}, "issuer keys not available"},
