@@ -9,11 +9,14 @@ import (
 
 // Outbound fetches (issuer discovery, JWKS, WebID profiles) are limited
 // per host, so that a client presenting tokens that name arbitrary
-// issuers and WebIDs cannot make the server fetch at will: each host gets
-// a bucket of fetchBurst fetches, refilled at fetchRate per second.
+// issuers and WebIDs cannot make the server fetch from a host at will:
+// each host gets a bucket of fetchBurst fetches, refilled at fetchRate per
+// second. Results are cached (keys for minutes, profiles for minutes, and
+// failures for half a minute), so legitimate users of one provider need a
+// few fetches each, once.
 const (
-	fetchBurst = 10
-	fetchRate  = 1.0
+	fetchBurst = 20
+	fetchRate  = 2.0
 )
 
 // hostLimiter is a token bucket per host.

@@ -618,3 +618,56 @@ func TestVerifyRefreshesKeysOnUnknownKid(t *testing.T) {
 		t.Fatalf("JWKS fetched %d times, want 2", n)
 	}
 }
+
+// TestVerifyJSONLDProfile: a WebID profile in JSON-LD is read as well as
+// one in Turtle.
+func TestVerifyJSONLDProfile(t *testing.T) {
+	f := newFixture(t)
+	webID := f.iss.URL + "jl/profile/card#me"
+	f.iss.ServeDocument("/jl/profile/card", "application/ld+json",
+		`{"@id":"#me","http://www.w3.org/ns/solid/terms#oidcIssuer":{"@id":"`+f.iss.URL+`"}}`)
+	tok := f.iss.Token(t, webID, f.client)
+	r := request("GET", "/a", "DPoP "+tok, f.client.Proof(t, "GET", podBase+"a", tok))
+	if a, err := f.v.Verify(r); err != nil || a.WebID != webID {
+		t.Fatalf("Verify = %+v, %v", a, err)
+	}
+}
+
+// TestVerifyConcurrent runs many requests at once, for the race detector:
+// several clients, each with its own token, a fresh proof per request.
+func TestVerifyConcurrent(t *testing.T) {
+	iss := oidctest.New(t)
+	v := newVerifier(t, iss.Origin())
+	const clients, each = 6, 15
+	type job struct {
+		r     *http.Request
+		webID string
+	}
+	var jobs []job
+	for c := 0; c < clients; c++ {
+		webID := iss.WebID(fmt.Sprintf("u%d", c))
+		cl := oidctest.NewClient(t)
+		tok := iss.Token(t, webID, cl)
+		for i := 0; i < each; i++ {
+			jobs = append(jobs, job{request("GET", "/a", "DPoP "+tok, cl.Proof(t, "GET", podBase+"a", tok)), webID})
+		}
+	}
+	errs := make(chan error, len(jobs))
+	for _, j := range jobs {
+		go func() {
+			a, err := v.Verify(j.r)
+			if err == nil && a.WebID != j.webID {
+				err = fmt.Errorf("agent %s, want %s", a.WebID, j.webID)
+			}
+			errs <- err
+		}()
+	}
+	for range jobs {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := iss.Hits("/jwks"); n != 1 {
+		t.Errorf("JWKS fetched %d times, want 1", n)
+	}
+}
