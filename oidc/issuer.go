@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -101,7 +102,7 @@ func (v *Verifier) issuerKeys(ctx context.Context, iss, kid string, alg jwa.Sign
 		if errors.Is(err, ErrInvalidToken) {
 			return nil, err
 		}
-		v.log.Warn("oidc: issuer keys not available", "issuer", iss, "err", err)
+		v.log.Log(ctx, fetchLogLevel(err), "oidc: issuer keys not available", "issuer", iss, "err", err)
 		return nil, invalidf("issuer keys not available", "issuer %s: %w", iss, err)
 	}
 	return matchKeys(keys, kid, alg), nil
@@ -191,6 +192,16 @@ var (
 	errNoLocal     = errors.New("local documents cannot be read (no Config.ReadLocal)")
 	errNoFetch     = errors.New("remote documents cannot be fetched (no Config.Fetch)")
 )
+
+// fetchLogLevel is the level at which a failed fetch is logged: warning,
+// except when the per-host limit refused it, which clients can cause at
+// will and which would otherwise flood the log.
+func fetchLogLevel(err error) slog.Level {
+	if errors.Is(err, errRateLimited) {
+		return slog.LevelDebug
+	}
+	return slog.LevelWarn
+}
 
 // get fetches rawURL like getResponse and returns the body.
 func (v *Verifier) get(ctx context.Context, rawURL, accept string) ([]byte, error) {

@@ -74,7 +74,7 @@ func (v *Verifier) checkIssuer(ctx context.Context, webID, iss string) error {
 			ttl = profileRetry
 		}
 		if e.err != nil {
-			v.log.Warn("oidc: WebID profile not available", "webid", webID, "err", e.err)
+			v.log.Log(ctx, fetchLogLevel(e.err), "oidc: WebID profile not available", "webid", webID, "err", e.err)
 		}
 		e.expires = now.Add(ttl)
 	}
