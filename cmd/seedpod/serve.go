@@ -15,6 +15,7 @@ import (
 
 	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/ldp"
+	"github.com/seedpod/seedpod/oidc"
 	"github.com/seedpod/seedpod/oidc/account"
 	"github.com/seedpod/seedpod/oidc/provider"
 )
@@ -83,8 +84,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	go sweepHourly(ctx, prov, log)
+	// Who is calling: every request to a pod passes the Solid-OIDC
+	// verifier before ldp. This server's keys and WebID profiles are read
+	// in-process, never over HTTP; other issuers and WebIDs are fetched
+	// through the guarded client. Used DPoP proofs are claimed on the bus,
+	// so a proof replayed against another process is refused too.
+	verifier, err := oidc.New(oidc.Config{
+		BaseURL:     h.BaseURL(),
+		Fetch:       guarded,
+		Replay:      bus,
+		LocalIssuer: prov.Issuer(),
+		LocalKeys:   prov.PublicKeys,
+		ReadLocal:   h.ReadDocument,
+		Logger:      log,
+	})
+	if err != nil {
+		return err
+	}
+	// The account API and the provider are outside the verifier: they
+	// have their own credentials (CSS-Account-Token, client secrets).
 	pp := prov.Prefixes()
-	mux := routes{{accounts.Path(), accounts}, {pp[0], prov}, {pp[1], prov}, {"/", h}}
+	mux := routes{{accounts.Path(), accounts}, {pp[0], prov}, {pp[1], prov}, {"/", verifier.Middleware(h)}}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
