@@ -2,9 +2,11 @@
 BIN      := $(CURDIR)/bin
 MINIO_MODULE := github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 export SEEDPOD_MINIO_BIN := $(BIN)/minio
+NATS_MODULE := github.com/nats-io/nats-server/v2@v2.15.2
+export SEEDPOD_NATS_BIN := $(BIN)/nats-server
 GO_TEST_FLAGS ?= -race -count=1
 
-.PHONY: all run build test lint fuzz bench minio css spec spec-css tidy-check
+.PHONY: all run build test lint fuzz bench minio nats css spec spec-css tidy-check
 
 all: build
 
@@ -13,18 +15,22 @@ build:          ## build bin/seedpod
 
 run: build      ## serve pods from ./data on http://localhost:3000/ (creates a public demo pod once)
 	@[ -d data/demo ] || $(BIN)/seedpod pod create demo --public --data ./data
-	@echo "Seedpod: serving http://localhost:3000/ — demo pod at http://localhost:3000/demo/"
+	@echo "Seedpod: serving http://localhost:3000/ — demo pod at http://localhost:3000/demo/ — sign up for your own pod and WebID at http://localhost:3000/.account/signup/ (or: bin/seedpod account create --email E --pod NAME --password-file F)"
 	$(BIN)/seedpod serve --data ./data
 
 minio: $(BIN)/minio   ## install the pinned MinIO server into bin/ (tests start it themselves)
 $(BIN)/minio:
 	GOBIN=$(BIN) go install $(MINIO_MODULE)
 
+nats: $(BIN)/nats-server   ## install the pinned NATS server into bin/ (the cluster tests start it themselves)
+$(BIN)/nats-server:
+	GOBIN=$(BIN) go install $(NATS_MODULE)
+
 lint:           ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
-test: minio lint   ## install test dependencies, then run every test (both storage backends)
+test: minio nats lint   ## install test dependencies, then run every test (both storage backends)
 	go test $(GO_TEST_FLAGS) ./...
 
 spec:           ## the black-box conformance suite against Seedpod (disk and MinIO)
