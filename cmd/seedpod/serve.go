@@ -15,6 +15,8 @@ import (
 
 	"github.com/seedpod/seedpod/clients/fetch"
 	"github.com/seedpod/seedpod/ldp"
+	"github.com/seedpod/seedpod/ldp/notify"
+	"github.com/seedpod/seedpod/ldp/rdf"
 	"github.com/seedpod/seedpod/oidc"
 	"github.com/seedpod/seedpod/oidc/account"
 	"github.com/seedpod/seedpod/oidc/provider"
@@ -57,17 +59,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer bus.Close()
+	base := *baseURL
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	// Notifications need the Handler, and the Handler reports changes to
+	// them: its hooks call n, which is set right after.
+	var n *notify.Notifier
 	h, err := ldp.New(ldp.Config{
-		Store:        store,
-		BaseURL:      *baseURL,
-		MaxBodyBytes: *maxBody,
-		FetchGroup:   ldp.FetchRDF(guarded),
-		Revalidate:   sf.revalidate(),
-		Logger:       log,
+		Store:           store,
+		BaseURL:         base,
+		MaxBodyBytes:    *maxBody,
+		FetchGroup:      ldp.FetchRDF(guarded),
+		Revalidate:      sf.revalidate(),
+		Logger:          log,
+		OnChange:        func(ctx context.Context, c []ldp.Change) { n.OnChange(ctx, c) },
+		DescribeStorage: func(g *rdf.Graph, u string) { n.DescribeStorage(g, u) },
+		UpdatesVia:      notify.UpdatesVia(base),
 	})
 	if err != nil {
 		return err
 	}
+	// Changes are published on the bus, so that subscribers connected to
+	// any process sharing the storage hear of them; webhooks go out
+	// through the guarded client.
+	n, err = notify.New(notify.Config{LDP: h, Store: store, Bus: bus, Fetch: guarded, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
 	accounts, err := account.New(account.Config{Store: store, BaseURL: *baseURL, Logger: log})
 	if err != nil {
 		return err
@@ -103,8 +123,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// The account API and the provider are outside the verifier: they
 	// have their own credentials (CSS-Account-Token, client secrets).
+	// Notifications (B.notifications/) are behind the verifier: subscribing
+	// needs a logged-in agent.
 	pp := prov.Prefixes()
-	mux := routes{{accounts.Path(), accounts}, {pp[0], prov}, {pp[1], prov}, {"/", verifier.Middleware(h)}}
+	mux := routes{{accounts.Path(), accounts}, {pp[0], prov}, {pp[1], prov},
+		{n.Prefix(), verifier.Middleware(n)}, {"/", verifier.Middleware(h)}}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
@@ -129,6 +152,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := srv.Shutdown(shutdown); err != nil {
 		return err
 	}
+	// Shutdown does not wait for websockets (hijacked connections): the
+	// deferred n.Close closes them.
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -1,26 +1,50 @@
 package notify
 
 import (
-	"github.com/seedpod/seedpod/storage/cluster"
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/seedpod/seedpod/storage/cluster"
+	"github.com/seedpod/seedpod/storage/cluster/natsbus"
+	"github.com/seedpod/seedpod/storage/cluster/natstest"
 )
 
 // TestTwoProcessesShareChannels runs two stacks over one storage and one
-// Bus, as two Seedpod processes on one MinIO and one NATS: a channel made
-// through one is served and removed through the other, and changes made
-// through either reach sockets and webhooks wherever they are.
+// in-process Bus: a channel made through one is served and removed
+// through the other, and changes made through either reach sockets and
+// webhooks wherever they are.
 func TestTwoProcessesShareChannels(t *testing.T) {
-	testTwoProcesses(t, newBus)
+	b := newBus()
+	t.Cleanup(func() { b.Close() })
+	testTwoProcesses(t, b, b)
 }
 
-func testTwoProcesses(t *testing.T, bus func() cluster.Bus) {
+// TestTwoProcessesShareChannelsOnNATS is the same with two connections to
+// a real NATS server, as two Seedpod processes have.
+func TestTwoProcessesShareChannelsOnNATS(t *testing.T) {
+	srv := natstest.Start(t)
+	opts := natsbus.Options{Namespace: natstest.Namespace()}
+	var buses []cluster.Bus
+	for range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		b, err := natsbus.Dial(ctx, srv.URL, opts)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		buses = append(buses, b)
+	}
+	testTwoProcesses(t, buses[0], buses[1])
+}
+
+func testTwoProcesses(t *testing.T, b1, b2 cluster.Bus) {
 	st := newStore(t)
-	b := bus()
-	t.Cleanup(func() { b.Close() })
 	rc := newReceiver(t)
-	p1 := newStack(t, stackOpts{store: st, bus: b, allow: []string{rc.URL}})
-	p2 := newStack(t, stackOpts{store: st, bus: b, allow: []string{rc.URL}})
+	p1 := newStack(t, stackOpts{store: st, bus: b1, allow: []string{rc.URL}})
+	p2 := newStack(t, stackOpts{store: st, bus: b2, allow: []string{rc.URL}})
 	rc.jwksURL = p2.URL + "/.notifications/jwks"
 
 	// Subscribe through process 1, connect to process 2.

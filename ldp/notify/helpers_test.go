@@ -20,8 +20,8 @@ import (
 	"github.com/seedpod/seedpod/storage/disk"
 )
 
-// newBus makes the Bus the tests run on.
-var newBus = newMemBus
+// newBus makes the in-process Bus most tests run on.
+func newBus() cluster.Bus { return cluster.NewLocal() }
 
 const (
 	testBase = "http://pod.example/"

@@ -156,6 +156,10 @@ func UpdatesVia(baseURL string) string {
 	return "ws" + strings.TrimPrefix(baseURL, "http") + prefix + legacyPath
 }
 
+// Prefix is the URL path under which ServeHTTP answers: the base URL's
+// path followed by ".notifications/".
+func (n *Notifier) Prefix() string { return n.basePath + prefix }
+
 // Path segments under B.
 const (
 	prefix        = ".notifications/"
