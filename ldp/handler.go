@@ -56,6 +56,11 @@ type Config struct {
 	// it to advertise their subscription services (Solid Notifications
 	// Protocol §5 Discovery). It must not keep g.
 	DescribeStorage func(g *rdf.Graph, storageURL string)
+	// DescribeServer, if set, describes the server as a whole at
+	// /.well-known/solid (whose subject is the base URL), for clients that
+	// look for services at the origin. Without it, or if it adds nothing,
+	// that URL is 404. It must not keep g.
+	DescribeServer func(g *rdf.Graph, baseURL string)
 }
 
 // Handler serves the Solid Protocol over a Store. It is safe for
@@ -72,6 +77,8 @@ type Handler struct {
 	// updatesVia and describe: see Config.UpdatesVia, DescribeStorage.
 	updatesVia string
 	describe   func(g *rdf.Graph, storageURL string)
+	// describeServer: see Config.DescribeServer.
+	describeServer func(g *rdf.Graph, baseURL string)
 	// revalidate: see Config.Revalidate.
 	revalidate time.Duration
 	// skipWAC turns authorization off. Only benchmarks set it, to measure
@@ -98,18 +105,19 @@ func New(cfg Config) (*Handler, error) {
 		u.RawPath = ""
 	}
 	h := &Handler{
-		store:      cfg.Store,
-		base:       u.String(),
-		basePath:   u.EscapedPath(),
-		origin:     u.Scheme + "://" + u.Host,
-		maxBody:    cfg.MaxBodyBytes,
-		maxRDF:     cfg.MaxRDFBytes,
-		onChange:   cfg.OnChange,
-		log:        cfg.Logger,
-		revalidate: cfg.Revalidate,
-		updatesVia: cfg.UpdatesVia,
-		describe:   cfg.DescribeStorage,
-		reps:       newRepCache(64 << 20),
+		store:          cfg.Store,
+		base:           u.String(),
+		basePath:       u.EscapedPath(),
+		origin:         u.Scheme + "://" + u.Host,
+		maxBody:        cfg.MaxBodyBytes,
+		maxRDF:         cfg.MaxRDFBytes,
+		onChange:       cfg.OnChange,
+		log:            cfg.Logger,
+		revalidate:     cfg.Revalidate,
+		updatesVia:     cfg.UpdatesVia,
+		describe:       cfg.DescribeStorage,
+		describeServer: cfg.DescribeServer,
+		reps:           newRepCache(64 << 20),
 	}
 	h.locks = newKeyLocks()
 	h.acls = &aclCache{h: h, m: map[string]aclEntry{}}

@@ -75,6 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:          log,
 		OnChange:        func(ctx context.Context, c []ldp.Change) { n.OnChange(ctx, c) },
 		DescribeStorage: func(g *rdf.Graph, u string) { n.DescribeStorage(g, u) },
+		DescribeServer:  func(g *rdf.Graph, u string) { n.DescribeServer(g, u) },
 		UpdatesVia:      notify.UpdatesVia(base),
 	})
 	if err != nil {

@@ -17,6 +17,7 @@
 //	ws(s)://…/.notifications/socket/{uuid}/{token}  receiveFrom of a WebSocketChannel2023 (capability URL)
 //	ws(s)://…/.notifications/solid-0.1            the legacy websocket (Updates-Via)
 //	B.notifications/jwks                          public keys that sign webhook deliveries
+//	B.notifications/gateway, gateway/ws           Inrupt's notification gateway (gateway.go)
 //
 // Channels are records in storage under /.internal/notify/ (never served
 // over HTTP), so any process can accept the receiveFrom socket or the

@@ -80,6 +80,7 @@ func newStack(t testing.TB, o stackOpts) *stack {
 		},
 		UpdatesVia:      UpdatesVia(testBase),
 		DescribeStorage: func(g *rdf.Graph, u string) { n.DescribeStorage(g, u) },
+		DescribeServer:  func(g *rdf.Graph, u string) { n.DescribeServer(g, u) },
 	})
 	if err != nil {
 		t.Fatal(err)

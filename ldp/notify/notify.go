@@ -198,6 +198,10 @@ func (n *Notifier) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		n.serveLegacy(w, r)
 	case rest == jwksPath:
 		n.serveJWKS(w, r)
+	case rest == gatewayPath:
+		n.serveGateway(w, r)
+	case rest == gatewayWSPath:
+		n.serveGatewayWS(w, r)
 	default:
 		httpError(w, http.StatusNotFound, "not found")
 	}

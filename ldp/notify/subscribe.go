@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -97,29 +98,49 @@ func (n *Notifier) subscribe(w http.ResponseWriter, r *http.Request, service str
 		return
 	}
 	req, err := parseRequest(body, strings.ToLower(mt), n.serviceURL(service))
+	var (
+		ch    *channel
+		token string
+	)
 	if err == nil {
-		err = n.checkRequest(ctx, &req, service)
+		ch, token, err = n.createChannel(ctx, agent, r.Header.Get("Origin"), &req, service)
 	}
 	if err != nil {
-		var re *requestError
-		if errors.As(err, &re) {
-			httpError(w, re.status, re.msg)
-			return
-		}
-		n.log.Error("notify: subscribe", "err", err)
-		httpError(w, http.StatusInternalServerError, "internal error")
+		n.refuse(w, err)
 		return
 	}
-	origin := r.Header.Get("Origin")
+	writeJSONLD(w, r, http.StatusOK, n.describe(ch, token))
+	if ch.Type == typeWebhook && ch.State != "" {
+		n.webhooks.sendState(ch)
+	}
+}
+
+// refuse answers a failed subscription: the status of a *requestError,
+// else 500.
+func (n *Notifier) refuse(w http.ResponseWriter, err error) {
+	var re *requestError
+	if errors.As(err, &re) {
+		httpError(w, re.status, re.msg)
+		return
+	}
+	n.log.Error("notify: subscribe", "err", err)
+	httpError(w, http.StatusInternalServerError, "internal error")
+}
+
+// createChannel checks req, made by agent from origin to the service of
+// channel type service, and the agent's Read on the topic (403 without),
+// then stores and announces the channel. It returns the channel and, for
+// a WebSocketChannel2023, its capability token.
+func (n *Notifier) createChannel(ctx context.Context, agent oidc.Agent, origin string, req *request, service string) (*channel, string, error) {
+	if err := n.checkRequest(ctx, req, service); err != nil {
+		return nil, "", err
+	}
 	modes, err := n.ldp.Permissions(ctx, agent, origin, req.Topic)
 	if err != nil {
-		n.log.Error("notify: permissions", "topic", req.Topic, "err", err)
-		httpError(w, http.StatusInternalServerError, "internal error")
-		return
+		return nil, "", fmt.Errorf("notify: permissions on %s: %w", req.Topic, err)
 	}
 	if !modes.Has(acl.Read) {
-		httpError(w, http.StatusForbidden, "you may not read the topic, so you may not subscribe to it")
-		return
+		return nil, "", &requestError{http.StatusForbidden, "you may not read the topic, so you may not subscribe to it"}
 	}
 	id := uuid.NewString()
 	now := time.Now().UTC()
@@ -138,15 +159,10 @@ func (n *Notifier) subscribe(w http.ResponseWriter, r *http.Request, service str
 		ch.TokenHash = hashToken(token)
 	}
 	if err := n.saveChannel(ctx, ch); err != nil {
-		n.log.Error("notify: subscribe", "err", err)
-		httpError(w, http.StatusInternalServerError, "internal error")
-		return
+		return nil, "", err
 	}
 	n.announce(ctx, ch, false)
-	writeJSONLD(w, r, http.StatusOK, n.describe(ch, token))
-	if ch.Type == typeWebhook && ch.State != "" {
-		n.webhooks.sendState(ch)
-	}
+	return ch, token, nil
 }
 
 // checkRequest checks a parsed request against this server and the
@@ -226,7 +242,7 @@ func (n *Notifier) describe(ch *channel, token string) map[string]any {
 		d["state"] = ch.State
 	}
 	if token != "" {
-		d["receiveFrom"] = n.wsBase + prefix + socketPath + ch.UUID + "/" + token
+		d["receiveFrom"] = n.receiveFrom(ch, token)
 	}
 	if ch.SendTo != "" {
 		// The sender is this server: deliveries carry a JWT whose issuer
@@ -280,4 +296,9 @@ func (n *Notifier) serveChannel(w http.ResponseWriter, r *http.Request, rest str
 	}
 	n.removeChannel(ctx, ch)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// receiveFrom is the capability URL of a WebSocketChannel2023's socket.
+func (n *Notifier) receiveFrom(ch *channel, token string) string {
+	return n.wsBase + prefix + socketPath + ch.UUID + "/" + token
 }

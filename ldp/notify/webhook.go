@@ -201,6 +201,9 @@ func (w *webhooks) post(ctx context.Context, ch *channel, body []byte, jti strin
 			wait *= 2
 		}
 		err := w.send(ctx, ch, body, jti)
+		if ctx.Err() != nil {
+			return // shutting down: not the receiver's failure
+		}
 		if err == nil {
 			if ch.Failures > 0 {
 				w.setFailures(ctx, ch.UUID, func(int) int { return 0 })

@@ -40,7 +40,9 @@ func (n *Notifier) serveSocket(w http.ResponseWriter, r *http.Request, rest stri
 		httpError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	ws, err := websocket.Accept(w, r, acceptOptions())
+	// Inrupt's client (see gateway.go) asks for the solid-0.2
+	// subprotocol; WebSocketChannel2023 clients ask for none.
+	ws, err := websocket.Accept(w, r, acceptOptions(essSubprotocol))
 	if err != nil {
 		return // Accept has answered
 	}
