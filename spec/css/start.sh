@@ -5,6 +5,13 @@
 # logging in (CSS's file-root configuration). It installs the pinned CSS
 # into node_modules here first if it is missing (npm ci). DATADIR must be new
 # or empty: CSS writes the public root ACL only when the store has no root.
+#
+# CSS_CONFIG picks another CSS configuration: CSS_CONFIG=@css:config/file.json
+# is CSS with accounts, pods and its OpenID provider (no public root), which
+# the client tests (spec/clients_test.go) use as identity provider.
+# CSS_BASE_URL overrides its base URL http://127.0.0.1:PORT/: CSS accepts
+# an http WebID in an access token only on localhost, so the client tests
+# use http://localhost:PORT/ (it still listens on 127.0.0.1 only).
 set -euo pipefail
 if [ $# -ne 2 ]; then
 	echo "usage: $0 PORT DATADIR" >&2
@@ -23,8 +30,8 @@ mkdir -p "$data"
 cd "$here"
 exec node --require "$here/loopback.cjs" \
 	"$here/node_modules/@solid/community-server/bin/server.js" \
-	--config @css:config/file-root.json \
+	--config "${CSS_CONFIG:-@css:config/file-root.json}" \
 	--port "$port" \
-	--baseUrl "http://127.0.0.1:$port/" \
+	--baseUrl "${CSS_BASE_URL:-http://127.0.0.1:$port/}" \
 	--rootFilePath "$data" \
 	--loggingLevel "${CSS_LOGGING_LEVEL:-warn}"
