@@ -4,7 +4,7 @@ MINIO_MODULE := github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 export SEEDPOD_MINIO_BIN := $(BIN)/minio
 GO_TEST_FLAGS ?= -race -count=1
 
-.PHONY: all run build test lint fuzz bench minio css spec spec-css tidy-check
+.PHONY: all run build test lint fuzz bench minio css spec spec-css tidy-check clients-deps chromium
 
 all: build
 
@@ -20,11 +20,34 @@ minio: $(BIN)/minio   ## install the pinned MinIO server into bin/ (tests start 
 $(BIN)/minio:
 	GOBIN=$(BIN) go install $(MINIO_MODULE)
 
+# The real-client tests (spec/clients_test.go) need the pinned npm packages of
+# spec/clients (Inrupt's client libraries, playwright-core) and spec/css (the
+# Community Solid Server), and Debian's Chromium. Each is installed only when
+# missing: npm ci when node_modules is missing or older than package-lock.json
+# (npm ci writes node_modules/.package-lock.json), apt-get when the browser
+# is not there.
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+CHROMIUM ?= /usr/bin/chromium
+NPM_CI   := npm ci --no-audit --no-fund --loglevel=error
+
+clients-deps: spec/clients/node_modules/.package-lock.json spec/css/node_modules/.package-lock.json ## npm packages of the client tests
+spec/clients/node_modules/.package-lock.json: spec/clients/package-lock.json
+	cd spec/clients && $(NPM_CI)
+	@touch $@
+spec/css/node_modules/.package-lock.json: spec/css/package-lock.json
+	cd spec/css && $(NPM_CI)
+	@touch $@
+
+chromium: $(CHROMIUM)  ## Debian's Chromium for the browser login test
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 lint:           ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
-test: minio lint   ## install test dependencies, then run every test (both storage backends)
+test: minio clients-deps chromium lint   ## install test dependencies, then run every test (both storage backends)
 	go test $(GO_TEST_FLAGS) ./...
 
 spec:           ## the black-box conformance suite against Seedpod (disk and MinIO)

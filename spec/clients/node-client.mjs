@@ -3,7 +3,8 @@
 //
 // It creates two users through the account API (creds.mjs), logs both in
 // with client credentials (@inrupt/solid-client-authn-node, DPoP-bound
-// tokens), and with @inrupt/solid-client, as the first user:
+// tokens), checks the first user's WebID profile is public and names the
+// server as solid:oidcIssuer, and with @inrupt/solid-client, as that user:
 //   - writes an RDF document (saveSolidDatasetAt) and reads it back
 //     (getSolidDataset), and writes and reads a text file (overwriteFile,
 //     getFile);
@@ -17,7 +18,7 @@
 // It prints each step and exits 1 with a message naming the first mismatch.
 import { Session } from '@inrupt/solid-client-authn-node';
 import {
-  buildThing, createSolidDataset, createThing, getFile, getSolidDataset,
+  buildThing, createSolidDataset, createThing, getFile, getIriAll, getSolidDataset,
   getStringNoLocale, getThing, overwriteFile, saveSolidDatasetAt, setThing,
   universalAccess,
 } from '@inrupt/solid-client';
@@ -42,6 +43,13 @@ export async function login(u) {
 main('node-client.mjs', async (serverUrl) => {
   const owner = await step('create user A (account API)', () => createCredentials(serverUrl));
   const friend = await step('create user B (account API)', () => createCredentials(serverUrl));
+  await step('A\'s WebID profile is public and names the server as solid:oidcIssuer', async () => {
+    const ds = await getSolidDataset(owner.webId, { fetch });
+    const me = getThing(ds, owner.webId);
+    check(me, `the profile document of ${owner.webId} does not describe it`);
+    const issuers = getIriAll(me, 'http://www.w3.org/ns/solid/terms#oidcIssuer');
+    check(issuers.includes(owner.issuer), `${owner.webId} solid:oidcIssuer is ${JSON.stringify(issuers)}, expected ${owner.issuer}`);
+  });
   const a = await step(`log in A with client credentials as ${owner.webId}`, () => login(owner));
   const b = await step(`log in B with client credentials as ${friend.webId}`, () => login(friend));
 
