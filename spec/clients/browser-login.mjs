@@ -30,7 +30,11 @@ import { check, expectStatus, main, step } from './util.mjs';
  * - email, password, submit: the login form.
  * - consentReady: present once the consent page can be submitted (CSS
  *   fills its WebID choice from JavaScript), or null.
+ * - webId: the WebID radio buttons of the consent page; if none is checked,
+ *   the first is chosen.
  * - consent: the button approving the app.
+ * Seedpod's are those of oidc/account's login.html and oidc/provider's
+ * consent page (pages.go); approve/"approve" are accepted too.
  */
 export const SELECTORS = {
   css: {
@@ -38,14 +42,16 @@ export const SELECTORS = {
     password: '#password',
     submit: '#mainForm button[type=submit]',
     consentReady: 'input[name=webId]:checked',
+    webId: 'input[type=radio][name=webId]',
     consent: '#authorize',
   },
   seedpod: {
     email: 'input[name=email]',
     password: 'input[name=password]',
-    submit: 'form:has(input[name=password]) [type=submit]',
+    submit: 'form:has(input[name=password]) button:not([type=button]):not([type=reset]), form:has(input[name=password]) input[type=submit]',
     consentReady: null,
-    consent: 'button[name=approve], button[value=approve], input[type=submit][name=approve], input[type=submit][value=approve]',
+    webId: 'input[type=radio][name=webid]',
+    consent: 'button[name=decision][value=allow i], button[name=approve], button[value=approve i]',
   },
 };
 
@@ -112,6 +118,10 @@ main('browser-login.mjs', async (serverUrl, appUrl, kind = 'seedpod') => {
     if (!onApp(page.url())) {
       await step(`approve the app on ${new URL(page.url()).pathname}`, guard(async () => {
         if (sel.consentReady) await page.waitForSelector(sel.consentReady, { state: 'attached' });
+        const radios = page.locator(sel.webId);
+        if (await radios.count() > 0 && await page.locator(`${sel.webId}:checked`).count() === 0) {
+          await radios.first().check();
+        }
         await page.click(sel.consent);
         await page.waitForURL(onApp);
       }));

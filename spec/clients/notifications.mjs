@@ -90,6 +90,7 @@ main('notifications.mjs', async (serverUrl) => {
       headers: { 'content-type': 'application/ld+json' },
       body: JSON.stringify({
         '@context': ['https://www.w3.org/ns/solid/notification/v1'],
+        // The full IRI: CSS 7.2 rejects the context's short term (422).
         type: `${NOTIFY}WebSocketChannel2023`,
         topic,
       }),
