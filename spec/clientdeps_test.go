@@ -98,9 +98,9 @@ func runNodeQuiet(t testing.TB, timeout time.Duration, stdin string, script stri
 	return []byte(stdout.String()), stderr.String(), took
 }
 
-// A user is what creds.mjs prints: an account with a pod and client
+// A clientUser is what creds.mjs prints: an account with a pod and client
 // credentials on one server.
-type user struct {
+type clientUser struct {
 	WebID    string `json:"webId"`
 	Pod      string `json:"pod"`
 	ID       string `json:"id"`
@@ -111,10 +111,10 @@ type user struct {
 }
 
 // createUser runs creds.mjs against the server at serverURL.
-func createUser(t testing.TB, serverURL string) user {
+func createUser(t testing.TB, serverURL string) clientUser {
 	t.Helper()
 	out := runNode(t, 30*time.Second, "", "creds.mjs", serverURL)
-	var u user
+	var u clientUser
 	if err := json.Unmarshal(out, &u); err != nil {
 		t.Fatalf("creds.mjs printed no JSON user: %v: %s", err, out)
 	}
@@ -129,8 +129,8 @@ func createUser(t testing.TB, serverURL string) user {
 	return u
 }
 
-// A cssServer is a Community Solid Server with accounts, pods and its OpenID
-// provider (CSS's file.json configuration), on a free loopback port.
+// A cssServer is the pinned Community Solid Server with accounts, pods and
+// its OpenID provider (spec/css/config.json), on a free loopback port.
 type cssServer struct {
 	url    string // http://localhost:PORT/, its base URL and OIDC issuer
 	cmd    *exec.Cmd
@@ -138,10 +138,10 @@ type cssServer struct {
 	exited chan struct{}
 }
 
-// startCSS starts spec/css/start.sh with CSS_CONFIG=@css:config/file.json on
-// a fresh data directory and waits until it answers; t's cleanup stops it.
-// Its base URL uses the name localhost, because CSS's token verifier takes
-// an http WebID only on localhost; it listens on 127.0.0.1 only.
+// startCSS runs spec/css/start.sh on a fresh data directory and waits until
+// CSS answers; t's cleanup stops it. Its base URL names localhost, because
+// CSS's token verifier takes an http WebID only on localhost; it listens on
+// 127.0.0.1 only.
 func startCSS(t testing.TB) *cssServer {
 	t.Helper()
 	requireNodeDeps(t, cssDir)
@@ -151,7 +151,6 @@ func startCSS(t testing.TB) *cssServer {
 	}
 	css := &cssServer{url: fmt.Sprintf("http://localhost:%d/", port), log: &lockedBuffer{}, exited: make(chan struct{})}
 	css.cmd = exec.Command("bash", filepath.Join(cssDir, "start.sh"), fmt.Sprint(port), filepath.Join(t.TempDir(), "data"))
-	css.cmd.Env = append(os.Environ(), "CSS_CONFIG=@css:config/file.json", "CSS_BASE_URL="+css.url)
 	css.cmd.Stdout = css.log
 	css.cmd.Stderr = css.log
 	if err := css.cmd.Start(); err != nil {

@@ -30,7 +30,7 @@ import (
 // keys and checking the issuer against b's WebID profile, both fetched from
 // CSS through the SSRF guard, which `--fetch-allow <CSS origin>` opens for
 // exactly that origin.
-func crossProvider(t *testing.T, a, b user) {
+func crossProvider(t *testing.T, a, b clientUser) {
 	var rnd [4]byte
 	rand.Read(rnd[:])
 	res := a.Pod + "shared-" + hex.EncodeToString(rnd[:]) + "/note.txt"
@@ -107,7 +107,7 @@ type fetchRes struct {
 
 // fetchAs sends reqs, in order, as user u logged in with client credentials
 // at u's issuer, and returns the responses.
-func fetchAs(t testing.TB, u user, reqs ...fetchReq) []fetchRes {
+func fetchAs(t testing.TB, u clientUser, reqs ...fetchReq) []fetchRes {
 	t.Helper()
 	in, err := json.Marshal(map[string]any{"issuer": u.Issuer, "id": u.ID, "secret": u.Secret, "requests": reqs})
 	if err != nil {
@@ -175,5 +175,5 @@ func startSeedpodFetching(t testing.TB, allowURL string) string {
 			t.Logf("--- seedpod serve log (cross-provider) ---\n%s", sp.log.String())
 		}
 	})
-	return serverRoot(sp.target.base)
+	return sp.target.serverRoot()
 }

@@ -164,7 +164,8 @@ func startCSS(ctx context.Context, b *bench) (*instance, error) {
 		return nil, err
 	}
 	port := addr[strings.LastIndexByte(addr, ':')+1:]
-	p, err := startProcess(dir, "css", nil, "bash", b.cfg.cssStart, port, data)
+	// The load clients send Host: 127.0.0.1:PORT, so that is CSS's base URL.
+	p, err := startProcess(dir, "css", []string{"CSS_BASE_HOST=127.0.0.1"}, "bash", b.cfg.cssStart, port, data)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@
 # It installs the pinned CSS (package-lock.json) into spec/css/node_modules
 # unless it is already there, starts it with start.sh on a free loopback
 # port with a fresh file store, waits until it answers, runs
-# `go test ./spec/ -base-url http://127.0.0.1:PORT/ -server css` and stops it.
+# `go test ./spec/ -base-url http://localhost:PORT/ -server css` and stops it.
 # Tests that CSS is known to fail are marked with knownDeviation("css", …)
 # and listed in spec/requirements.md.
 set -euo pipefail
@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-base="http://127.0.0.1:$port/"
+base="http://localhost:$port/"
 "$here/start.sh" "$port" "$tmp/data" >"$tmp/css.log" 2>&1 &
 pid=$!
 

@@ -1,17 +1,13 @@
 #!/usr/bin/env bash
 # start.sh PORT DATADIR: run the pinned Community Solid Server in the foreground
-# on http://127.0.0.1:PORT/ (loopback only), storing files under DATADIR, with
+# on http://localhost:PORT/ (listening on 127.0.0.1 only), storing files under DATADIR, with
 # a root container that everyone may read, write, append and control without
-# logging in (CSS's file-root configuration). It installs the pinned CSS
+# logging in (config.json: CSS's file-root configuration with accounts enabled). It installs the pinned CSS
 # into node_modules here first if it is missing (npm ci). DATADIR must be new
 # or empty: CSS writes the public root ACL only when the store has no root.
-#
-# CSS_CONFIG picks another CSS configuration: CSS_CONFIG=@css:config/file.json
-# is CSS with accounts, pods and its OpenID provider (no public root), which
-# the client tests (spec/clients_test.go) use as identity provider.
-# CSS_BASE_URL overrides its base URL http://127.0.0.1:PORT/: CSS accepts
-# an http WebID in an access token only on localhost, so the client tests
-# use http://localhost:PORT/ (it still listens on 127.0.0.1 only).
+# The base URL names localhost (CSS_BASE_HOST overrides it), not 127.0.0.1:
+# CSS's token verifier accepts http WebIDs only on localhost, so its users
+# could not log in otherwise.
 set -euo pipefail
 if [ $# -ne 2 ]; then
 	echo "usage: $0 PORT DATADIR" >&2
@@ -28,10 +24,15 @@ if [ "$have" != "$want" ]; then
 fi
 mkdir -p "$data"
 cd "$here"
+# CSS reads every CSS_* environment variable as a command-line option
+# (CSS_BASE_HOST would be an unknown --baseHost and stop it): keep it to
+# this script.
+host=${CSS_BASE_HOST:-localhost}
+unset CSS_BASE_HOST
 exec node --require "$here/loopback.cjs" \
 	"$here/node_modules/@solid/community-server/bin/server.js" \
-	--config "${CSS_CONFIG:-@css:config/file-root.json}" \
+	--config "$here/config.json" \
 	--port "$port" \
-	--baseUrl "${CSS_BASE_URL:-http://127.0.0.1:$port/}" \
+	--baseUrl "http://$host:$port/" \
 	--rootFilePath "$data" \
 	--loggingLevel "${CSS_LOGGING_LEVEL:-warn}"
