@@ -36,9 +36,6 @@ type user struct {
 	pod   string   // the pod's root container URL
 	as    *target  // requests sent through as carry the user's token
 	token *dpopJar // the user's access token and DPoP key
-	// clientID and clientSecret are the user's client credentials, for
-	// clients that log in by themselves (the Node.js tests).
-	clientID, clientSecret string
 }
 
 // newUser creates an account with a fresh pod on s and logs it in with
@@ -86,7 +83,7 @@ func (s *target) newUser(t testing.TB) *user {
 		CheckRedirect: s.client.CheckRedirect,
 		Timeout:       s.client.Timeout,
 	}
-	return &user{webID: pod.WebID, pod: pod.Pod, as: as, token: jar, clientID: cc.ID, clientSecret: cc.Secret}
+	return &user{webID: pod.WebID, pod: pod.Pod, as: as, token: jar}
 }
 
 // serverRoot is the root of the server holding the base container: where

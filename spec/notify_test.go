@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -326,57 +323,4 @@ func TestNotificationsRevokedRead(t *testing.T) {
 			t.Errorf("after Read was revoked, still got %s", b)
 		}
 	}, knownDeviation("css", "Read is only checked when subscribing: a subscriber whose Read was revoked goes on receiving notifications"))
-}
-
-// inruptDir holds the @inrupt/solid-client-notifications test: package.json
-// pins the client and its login library, notifications.test.cjs drives it.
-const inruptDir = "inrupt"
-
-// TestInruptNotificationsClient runs spec/inrupt/notifications.test.cjs
-// (node --test) against Seedpod on disk: an app using
-// @inrupt/solid-client-notifications, logged in with client credentials,
-// receives Create, Update and Delete for a resource in its pod. The
-// client discovers the notification gateway at /.well-known/solid, as
-// Inrupt's server offers it. It installs the pinned packages with npm ci
-// first if they are missing. Against an external target (-base-url) it
-// does nothing: CSS offers no such gateway, so this client cannot use it.
-func TestInruptNotificationsClient(t *testing.T) {
-	t.Parallel()
-	var disk *target
-	for _, s := range targets {
-		if s.name == "disk" {
-			disk = s
-		}
-	}
-	if disk == nil {
-		t.Logf("Inrupt notifications client test: runs against Seedpod's disk target only, not %d external target(s)", len(targets))
-		return
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("the Inrupt client test needs Node.js: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if _, err := os.Stat(filepath.Join(inruptDir, "node_modules", "@inrupt", "solid-client-notifications", "package.json")); err != nil {
-		npm := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		npm.Dir = inruptDir
-		if out, err := npm.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in spec/%s: %v\n%s", inruptDir, err, out)
-		}
-	}
-	owner := disk.newUser(t)
-	topic := owner.pod + unique(t, "inrupt") + ".txt"
-	cmd := exec.CommandContext(ctx, node, "--test")
-	cmd.Dir = inruptDir
-	cmd.Env = append(os.Environ(),
-		"SEEDPOD_ISSUER="+disk.serverRoot(),
-		"SEEDPOD_CLIENT_ID="+owner.clientID,
-		"SEEDPOD_CLIENT_SECRET="+owner.clientSecret,
-		"SEEDPOD_TOPIC="+topic)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node --test in spec/%s against %s: %v\n%s", inruptDir, disk.base, err, out)
-	}
-	t.Logf("node --test against %s:\n%s", disk.base, out)
 }
