@@ -2,7 +2,13 @@ package spec
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -10,6 +16,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jwt"
 )
 
 // Notifications: discovery of the Solid Notifications Protocol's
@@ -323,4 +331,80 @@ func TestNotificationsRevokedRead(t *testing.T) {
 			t.Errorf("after Read was revoked, still got %s", b)
 		}
 	}, knownDeviation("css", "Read is only checked when subscribing: a subscriber whose Read was revoked goes on receiving notifications"))
+}
+
+// TestNotificationsWebhook: a WebhookChannel2023 delivers each
+// notification as a POST to sendTo that the receiver can verify: a JWT
+// (Authorization: Bearer) signed by a key in the server's JWK Set
+// (B.notifications/jwks), with iss the server, aud the sendTo URL and
+// body_sha256 the hash of the body (ldp/notify's package comment). A
+// sendTo on a private address is refused (422). It runs a Seedpod of its
+// own that may reach the loopback receiver (--fetch-allow); against an
+// external server there is nothing to run.
+func TestNotificationsWebhook(t *testing.T) {
+	t.Parallel()
+	if seedpodBin == "" {
+		t.Log("webhooks need a receiver the server may reach: Seedpod only")
+		return
+	}
+	got := make(chan string, 10)
+	var jwksURL, hookURL string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := verifyDelivery(r, body, jwksURL, hookURL); err != nil {
+			got <- "unverified: " + err.Error()
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		got <- string(body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer recv.Close()
+	hookURL = recv.URL + "/hook"
+	root := startSeedpodFetching(t, recv.URL)
+	jwksURL = root + ".notifications/jwks"
+	tg, err := newTarget("webhook", root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := tg.newUser(t)
+	service := owner.as.subscriptionService(t, owner.pod, "WebhookChannel2023")
+	doc := owner.pod + unique(t, "hook") + ".txt"
+	wantStatus(t, tg.subscribe(t, owner, service, "WebhookChannel2023", doc, "sendTo", "http://127.0.0.1:9/hook"), 422)
+	r := tg.subscribe(t, owner, service, "WebhookChannel2023", doc, "sendTo", hookURL)
+	mustStatus(t, r, 200)
+	owner.as.mustPut(t, doc, "text/plain", []byte("one"))
+	etag := owner.as.do(t, "HEAD", doc, nil).Header.Get("ETag")
+	select {
+	case b := <-got:
+		var m map[string]any
+		if err := json.Unmarshal([]byte(b), &m); err != nil {
+			t.Fatalf("delivery %q: %v", b, err)
+		}
+		wantNotification(t, m, "Create", doc, "", etag)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no webhook delivery within 10 s")
+	}
+}
+
+// verifyDelivery checks a webhook delivery as a receiver would.
+func verifyDelivery(r *http.Request, body []byte, jwksURL, aud string) error {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return errors.New("no Bearer token")
+	}
+	set, err := jwk.Fetch(r.Context(), jwksURL)
+	if err != nil {
+		return err
+	}
+	iss := strings.TrimSuffix(jwksURL, ".notifications/jwks")
+	parsed, err := jwt.Parse([]byte(tok), jwt.WithKeySet(set), jwt.WithValidate(true), jwt.WithIssuer(iss), jwt.WithAudience(aud))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	if h, _ := parsed.Get("body_sha256"); h != base64.RawURLEncoding.EncodeToString(sum[:]) {
+		return errors.New("body_sha256 does not match the body")
+	}
+	return nil
 }
