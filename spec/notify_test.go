@@ -408,3 +408,49 @@ func verifyDelivery(r *http.Request, body []byte, jwksURL, aud string) error {
 	}
 	return nil
 }
+
+// TestReplicasDeliverNotifications: two Seedpod processes on one MinIO
+// bucket and one NATS server, with one base URL (as behind a load
+// balancer). A channel made through one serves sockets on both, and a
+// change made through either process reaches the sockets on both.
+func TestReplicasDeliverNotifications(t *testing.T) {
+	a, _ := startReplica(t)
+	if a == nil {
+		return
+	}
+	c := startReplicaWithBase(t, a)
+	owner := a.newUser(t)
+	service := owner.as.subscriptionService(t, owner.pod, "WebSocketChannel2023")
+	doc := owner.pod + unique(t, "replicas") + ".txt"
+	r := a.subscribe(t, owner, service, "WebSocketChannel2023", doc)
+	mustStatus(t, r, 200)
+	var ch struct{ ReceiveFrom string }
+	json.Unmarshal(r.body, &ch)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var sockets []*websocket.Conn
+	for _, s := range []*target{a, c} {
+		ws, _, err := websocket.Dial(ctx, ch.ReceiveFrom, &websocket.DialOptions{HTTPClient: s.client})
+		if err != nil {
+			t.Fatalf("dial %s through %s: %v", ch.ReceiveFrom, s.name, err)
+		}
+		defer ws.CloseNow()
+		sockets = append(sockets, ws)
+	}
+	expect := func(typ string) {
+		t.Helper()
+		for i, ws := range sockets {
+			if m := nextNotification(t, ws); m["type"] != typ || m["object"] != doc {
+				t.Errorf("socket %d: got %v %v, want %s of %s", i, m["type"], m["object"], typ, doc)
+			}
+		}
+	}
+	// Through a.
+	owner.as.mustPut(t, doc, "text/plain", []byte("one"))
+	expect("Create")
+	// Through c, with the same token and a fresh proof.
+	r = c.do(t, http.MethodPut, doc, []byte("two"), "Content-Type", "text/plain",
+		"Authorization", "DPoP "+owner.token.token, "DPoP", dpopProof(t, owner.token.key, http.MethodPut, doc, owner.token.token))
+	mustSuccess(t, r)
+	expect("Update")
+}
