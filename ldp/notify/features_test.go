@@ -42,7 +42,8 @@ func TestEndAtFeatureClosesTheChannel(t *testing.T) {
 		t.Errorf("endAt = %v, want about an hour from now", d["endAt"])
 	}
 	// A socket closes when its channel ends, and the channel is gone.
-	c, d := s.connect(t, alice, "/alice/e.txt", "endAt", time.Now().Add(time.Second).UTC().Format(time.RFC3339Nano))
+	// Two seconds leave room for a slow machine to subscribe and connect.
+	c, d := s.connect(t, alice, "/alice/e.txt", "endAt", time.Now().Add(2*time.Second).UTC().Format(time.RFC3339Nano))
 	closedByServer(t, c)
 	time.Sleep(50 * time.Millisecond)
 	st, _, _ := s.do(t, alice, "GET", strings.TrimPrefix(d["id"].(string), "http://pod.example"), "", "")
@@ -68,9 +69,18 @@ func TestReceiveFromNeedsTheToken(t *testing.T) {
 
 func TestSweepRemovesExpiredChannels(t *testing.T) {
 	s := newStack(t, stackOpts{})
-	d := s.wsSubscribe(t, alice, "/alice/x", "endAt", time.Now().Add(300*time.Millisecond).UTC().Format(time.RFC3339Nano))
+	d := s.wsSubscribe(t, alice, "/alice/x")
 	s.wsSubscribe(t, alice, "/alice/y")
-	time.Sleep(400 * time.Millisecond)
+	// Let the first channel's end pass, in storage, as time would.
+	id := d["id"].(string)[len(d["id"].(string))-36:]
+	ch, _, err := s.n.loadChannel(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.EndAt = time.Now().Add(-time.Second)
+	if err := s.n.saveChannel(t.Context(), ch); err != nil {
+		t.Fatal(err)
+	}
 	if got := s.n.sweep(time.Minute); got != 1 {
 		t.Errorf("sweep removed %d channels, want 1", got)
 	}
@@ -78,7 +88,7 @@ func TestSweepRemovesExpiredChannels(t *testing.T) {
 	if got := s.n.sweep(time.Minute); got != 0 {
 		t.Errorf("second sweep removed %d, want 0 (claimed)", got)
 	}
-	if _, err := s.store.Stat(t.Context(), channelsRoot+storage.Key(d["id"].(string)[len(d["id"].(string))-36:])); err == nil {
+	if _, err := s.store.Stat(t.Context(), channelsRoot+storage.Key(id)); err == nil {
 		t.Error("expired channel record still stored")
 	}
 }
