@@ -34,6 +34,7 @@ func TestBenchSmoke(t *testing.T) {
 	cfg.quick()
 	cfg.duration = time.Second
 	cfg.targets = []string{"nethttp", "fsync", "minio-go", "seedpod-disk"}
+	cfg.workloads = []workload{getDoc, listContainer, putDoc, patchDoc}
 	cfg.workDir = t.TempDir()
 	cfg.log = testLog{t}
 	cfg.minioBin = envOr("SEEDPOD_MINIO_BIN", filepath.Join(root, "bin", "minio"))
@@ -153,14 +154,17 @@ func (l testLog) Write(p []byte) (int, error) {
 // request, and a Content-Length that matches.
 func TestPatchRequests(t *testing.T) {
 	const workers = 16
-	c := &rawClient{addr: "127.0.0.1:1", req: httpRequestFor(patchDoc, workers)}
+	c := &rawClient{addr: "127.0.0.1:1", host: "127.0.0.1:1", req: httpRequestFor(patchDoc, workers)}
 	docs := map[string]int{}
 	bodies := map[string]bool{}
 	for id := range workers {
 		w := c.newWorker(id).(*rawWorker)
 		for seq := range 8 {
 			w.seq = seq
-			raw := w.appendRequest(nil)
+			raw, err := w.appendRequest(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 			if err != nil {
 				t.Fatalf("worker %d request %d: %v\n%s", id, seq, err, raw)
