@@ -15,7 +15,7 @@ build:          ## build bin/seedpod
 
 run: build      ## serve pods from ./data on http://localhost:3000/ (creates a public demo pod once)
 	@[ -d data/demo ] || $(BIN)/seedpod pod create demo --public --data ./data
-	@echo "Seedpod: serving http://localhost:3000/ — demo pod at http://localhost:3000/demo/"
+	@echo "Seedpod: serving http://localhost:3000/ — demo pod at http://localhost:3000/demo/ — sign up for your own pod and WebID at http://localhost:3000/.account/signup/ (or: bin/seedpod account create --email E --pod NAME --password-file F)"
 	$(BIN)/seedpod serve --data ./data
 
 minio: $(BIN)/minio   ## install the pinned MinIO server into bin/ (tests start it themselves)

@@ -13,6 +13,7 @@ import (
 	"github.com/seedpod/seedpod/acl"
 	"github.com/seedpod/seedpod/ldp/patch"
 	"github.com/seedpod/seedpod/ldp/rdf"
+	"github.com/seedpod/seedpod/oidc"
 	"github.com/seedpod/seedpod/storage"
 )
 
@@ -203,7 +204,8 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, t Target, e
 		hdr.Set("Allow", allowed(t))
 	case status == http.StatusUnauthorized:
 		// Solid-OIDC: clients log in and retry with a DPoP-bound token.
-		hdr.Set("WWW-Authenticate", `DPoP realm="`+h.base+`", algs="ES256 PS256 RS256 EdDSA"`)
+		// The algs are those the verifier accepts (RFC 9449 §7.1).
+		hdr.Set("WWW-Authenticate", `DPoP realm="`+h.base+`", algs="`+oidc.Algs+`"`)
 	}
 	if status == http.StatusNotModified {
 		w.WriteHeader(status)

@@ -19,19 +19,39 @@ var podName = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
 // ErrPodExists is returned by CreatePod for a name already taken.
 var ErrPodExists = errors.New("ldp: pod exists")
 
+// ErrBadPodName is returned (wrapped, with the rule) by CreatePod for a
+// name that ValidPodName refuses.
+var ErrBadPodName = errors.New("ldp: bad pod name")
+
+// PodNameRule says in words what ValidPodName accepts, for messages.
+const PodNameRule = "use 1-63 lowercase letters, digits and inner hyphens"
+
+// ValidPodName reports whether name may name a pod: 1-63 lowercase ASCII
+// letters, digits and hyphens, neither first nor last a hyphen (so never a
+// dot: top-level names starting with "." are the server's own).
+func ValidPodName(name string) bool { return podName.MatchString(name) }
+
 // PodOptions say who may do what in a new pod.
 type PodOptions struct {
 	// Public grants everyone (foaf:Agent) full access, for demos and tests.
 	Public bool
 	// Owner, if set, is a WebID given Read, Write and Control.
 	Owner string
+	// Profile, if set, provisions the pod for its owner as Solid apps
+	// expect (see provision.go): a WebID profile at profile/card, an
+	// inbox, settings with type indexes, public/ and private/. Owner is
+	// then required.
+	Profile *Profile
 }
 
 // CreatePod creates the pod name at /name/ with its root ACL. It is the
 // only way a top-level container comes to exist.
 func CreatePod(ctx context.Context, store storage.Store, name string, opt PodOptions) (storage.Key, error) {
 	if !podName.MatchString(name) {
-		return "", fmt.Errorf("ldp: pod name %q: use 1-63 lowercase letters, digits and inner hyphens", name)
+		return "", fmt.Errorf("%w %q: %s", ErrBadPodName, name, PodNameRule)
+	}
+	if opt.Profile != nil && opt.Owner == "" {
+		return "", errors.New("ldp: a provisioned pod needs an owner")
 	}
 	if opt.Owner != "" {
 		if u, err := url.Parse(opt.Owner); err != nil || !u.IsAbs() || strings.ContainsAny(opt.Owner, "<>\"{}|^`\\ ") {
@@ -50,7 +70,14 @@ func CreatePod(ctx context.Context, store storage.Store, name string, opt PodOpt
 			return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
 		}
 	}
-	acl := rootACL(opt)
+	if opt.Profile != nil {
+		// The documents come before the root ACL: until it exists nobody
+		// but the owner (who holds Control) can reach the pod.
+		if err := provision(ctx, store, root, opt); err != nil {
+			return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
+		}
+	}
+	acl := rootACL(root, opt)
 	if _, err := store.Put(ctx, auxKey(root, aclAux), strings.NewReader(acl), "text/turtle", storage.Conditions{}); err != nil {
 		return "", fmt.Errorf("ldp: create pod %s: %w", name, err)
 	}
@@ -59,11 +86,11 @@ func CreatePod(ctx context.Context, store storage.Store, name string, opt PodOpt
 
 // rootACL is the ACL document of a new pod root. IRIs are relative, so the
 // pod can move to another host.
-func rootACL(opt PodOptions) string {
+func rootACL(root storage.Key, opt PodOptions) string {
 	var b strings.Builder
 	b.WriteString("@prefix acl: <http://www.w3.org/ns/auth/acl#>.\n@prefix foaf: <http://xmlns.com/foaf/0.1/>.\n")
 	if opt.Owner != "" {
-		fmt.Fprintf(&b, "\n<#owner> a acl:Authorization;\n  acl:agent <%s>;\n  acl:accessTo <./>;\n  acl:default <./>;\n  acl:mode acl:Read, acl:Write, acl:Control.\n", opt.Owner)
+		fmt.Fprintf(&b, "\n<#owner> a acl:Authorization;\n  acl:agent <%s>;\n  acl:accessTo <./>;\n  acl:default <./>;\n  acl:mode acl:Read, acl:Write, acl:Control.\n", ownerRef(root, opt, ""))
 	}
 	if opt.Public {
 		b.WriteString("\n<#public> a acl:Authorization;\n  acl:agentClass foaf:Agent;\n  acl:accessTo <./>;\n  acl:default <./>;\n  acl:mode acl:Read, acl:Write, acl:Control.\n")

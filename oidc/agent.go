@@ -1,7 +1,3 @@
-// Package oidc answers "who is calling?" for the request flow
-// (oidc → ldp → acl → storage). The Solid-OIDC token verifier will live
-// here; this file holds what every layer shares already: the Agent a
-// request acts as, carried in its context.
 package oidc
 
 import "context"

@@ -39,8 +39,11 @@ func envInt64(name string) int64 {
 
 // seedpodBin and minioBackend are the built binary and the MinIO backend
 // of the Seedpod targets, for tests that start more processes (replicas);
-// both are empty when the suite runs against an external server.
+// both are empty when the suite runs against an external server. builtBin
+// is the binary whenever Seedpod was built (for tests that start their own
+// servers, as the Solid-OIDC ones do).
 var (
+	builtBin     string
 	seedpodBin   string
 	minioBackend backend
 	minioTarget  *target
@@ -91,6 +94,7 @@ func runMain(m *testing.M) (int, error) {
 	if out, err := build.CombinedOutput(); err != nil {
 		return 1, fmt.Errorf("building cmd/seedpod: %v\n%s", err, out)
 	}
+	builtBin = bin
 
 	var servers []*seedpod
 	defer func() {
@@ -149,8 +153,8 @@ func startSeedpod(bin, dir string, b backend) (*seedpod, error) {
 }
 
 // serveSeedpod serves backend b's existing data on a free loopback port and
-// waits until it answers.
-func serveSeedpod(bin string, b backend) (*seedpod, error) {
+// waits until it answers. extra are more flags of `seedpod serve`.
+func serveSeedpod(bin string, b backend, extra ...string) (*seedpod, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port, err := freePort()
@@ -161,6 +165,7 @@ func serveSeedpod(bin string, b backend) (*seedpod, error) {
 		baseURL := "http://" + addr + "/"
 		args := append([]string{"serve", "--listen", addr, "--base-url", baseURL,
 			"--max-body", strconv.Itoa(seedpodMaxBody)}, b.flags...)
+		args = append(args, extra...)
 		sp := &seedpod{cmd: exec.Command(bin, args...), log: &lockedBuffer{}, exited: make(chan struct{})}
 		sp.cmd.Stdout = sp.log
 		sp.cmd.Stderr = sp.log

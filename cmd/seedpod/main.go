@@ -2,6 +2,7 @@
 //
 //	seedpod serve               serve pods over HTTP
 //	seedpod pod create NAME     create a pod
+//	seedpod account create      create an account with a login and a pod
 //
 // Run `seedpod COMMAND -h` for the flags of a command. Every flag can also
 // be set by an environment variable, named in the flag's help.
@@ -26,8 +27,9 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve": {"serve pods over HTTP", runServe},
-	"pod":   {"administer pods: pod create NAME", runPod},
+	"serve":   {"serve pods over HTTP", runServe},
+	"pod":     {"administer pods: pod create NAME", runPod},
+	"account": {"administer accounts: account create --email E --pod NAME", runAccount},
 }
 
 func main() {
