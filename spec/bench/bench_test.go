@@ -25,8 +25,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestBenchSmoke runs the harness in quick mode against the baselines and
-// Seedpod on disk (get, list, put and patch), so that it keeps working; it
-// needs no CSS. It asserts no timings: only that every workload ran, without
+// Seedpod on disk (get, list, put, patch and the authenticated get, with a
+// user made through the account API), so that it keeps working; it needs
+// no CSS. It asserts no timings: only that every workload ran, without
 // errors, with throughput and memory.
 func TestBenchSmoke(t *testing.T) {
 	root := moduleRoot(t)
@@ -34,7 +35,6 @@ func TestBenchSmoke(t *testing.T) {
 	cfg.quick()
 	cfg.duration = time.Second
 	cfg.targets = []string{"nethttp", "fsync", "minio-go", "seedpod-disk"}
-	cfg.workloads = []workload{getDoc, listContainer, putDoc, patchDoc}
 	cfg.workDir = t.TempDir()
 	cfg.log = testLog{t}
 	cfg.minioBin = envOr("SEEDPOD_MINIO_BIN", filepath.Join(root, "bin", "minio"))
@@ -70,6 +70,9 @@ func TestBenchSmoke(t *testing.T) {
 					tr.target.name, r.workload, r.res.n, r.res.rps, r.res.errs, r.res.firstErr, r.peakRSS)
 			}
 		}
+	}
+	if _, r := rep.find("seedpod-disk", authGet); r == nil {
+		t.Errorf("seedpod-disk: the authenticated GET did not run")
 	}
 	if want := len(cfg.targets); len(rep.runs) != want {
 		t.Errorf("ran %d targets, want %d", len(rep.runs), want)
