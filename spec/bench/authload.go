@@ -22,7 +22,10 @@ const privatePath = "private.ttl"
 
 // seedUser makes inst's user through the account API and writes the
 // private document with the user's token, then checks that an anonymous
-// GET of it is refused with 401 and the owner's is answered with 200.
+// GET of it is refused with 401, the owner's is answered with 200, and the
+// same GET again with the same proof is refused with 401: the server
+// checks every proof's jti, so each 200 of the run stands for a fresh
+// proof verified.
 func seedUser(ctx context.Context, inst *instance) (*podUser, error) {
 	hc := &http.Client{Timeout: time.Minute, Transport: loopbackTransport(inst.addr, time.Minute)}
 	root := inst.url("/")
@@ -51,12 +54,21 @@ func seedUser(ctx context.Context, inst *instance) (*podUser, error) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		return nil, fmt.Errorf("seed user: anonymous GET %s: %s, want 401: the document is not private", doc, resp.Status)
 	}
-	code, body, err := u.send(ctx, hc, http.MethodGet, doc, nil)
+	proof, err := u.proof(http.MethodGet, doc, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	code, body, err := u.sendProof(ctx, hc, http.MethodGet, doc, nil, proof)
 	if err != nil {
 		return nil, err
 	}
 	if code != http.StatusOK || len(body) < len(publicDoc)/2 {
 		return nil, fmt.Errorf("seed user: GET %s as its owner: HTTP %d, %d bytes; want 200 and about %d bytes", doc, code, len(body), len(publicDoc))
+	}
+	if code, _, err = u.sendProof(ctx, hc, http.MethodGet, doc, nil, proof); err != nil {
+		return nil, err
+	} else if code != http.StatusUnauthorized {
+		return nil, fmt.Errorf("seed user: GET %s with a replayed DPoP proof: HTTP %d, want 401", doc, code)
 	}
 	return u, nil
 }
@@ -64,13 +76,16 @@ func seedUser(ctx context.Context, inst *instance) (*podUser, error) {
 // send makes one request as u, with a fresh proof, and returns the status
 // and body.
 func (u *podUser) send(ctx context.Context, hc *http.Client, method, target string, body []byte) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	proof, err := u.proof(method, target, time.Now())
 	if err != nil {
 		return 0, nil, err
 	}
-	htu := *req.URL
-	htu.RawQuery, htu.Fragment = "", ""
-	proof, err := u.proof(method, htu.String(), time.Now())
+	return u.sendProof(ctx, hc, method, target, body, proof)
+}
+
+// sendProof makes one request as u with the given proof.
+func (u *podUser) sendProof(ctx context.Context, hc *http.Client, method, target string, body []byte, proof string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -249,7 +249,8 @@ func (r *report) String() string {
 		"is read 0.5 s after start-up, before seeding. The load generator shares the machine's cores with the server.\n")
 	fmt.Fprintf(&b, "DPoP: the user is made through the account API (CSS v7's) and logged in with client credentials; a %v\n"+
 		"trial sizes a pool of proofs, 1.5× what the trial's rate needs for warm-up + run (at most %d), signed on all\n"+
-		"cores just before the run, each sent once: the server verifies every one (it refuses a replayed jti).\n"+
+		"cores just before the run, each sent once: the server verifies every one (it refuses a replayed jti). The user\n"+
+		"is made just before: its peak RSS includes what hashing the user's password took (Seedpod: about 40 MB).\n"+
 		"CSS runs on http://localhost:PORT/ (its verifier takes http WebIDs on localhost only); the clients dial 127.0.0.1.\n",
 		c.calibrate, c.maxProofs)
 	fmt.Fprintf(&b, "total time %v\n", r.elapsed.Round(time.Second))
