@@ -22,10 +22,16 @@
 // documents under unique names, GET (Accept: text/turtle) of a container
 // with 1,000 children, and N3 Patch (PATCH, text/n3) inserting one new
 // triple, round-robin over 64 small Turtle documents (Solid servers only).
+// authget (Solid servers only): a user made through the account JSON API
+// (CSS v7's) and logged in with client credentials GETs a private copy of
+// the ~2 KB document in its pod, with its DPoP-bound access token and a
+// fresh DPoP proof per request, signed before the run (authload.go,
+// proofs.go). CSS runs on http://localhost:PORT/, as its verifier wants;
+// every client dials 127.0.0.1 and names the target's host in Host.
 //
 // Usage (scripts/bench.sh, via make bench, passes the paths):
 //
-//	go run ./spec/bench [-quick] [-targets seedpod-disk,nethttp,...] [-out FILE]
+//	go run ./spec/bench [-quick] [-targets seedpod-disk,nethttp,...] [-workloads get,authget,...] [-out FILE]
 package main
 
 import (
