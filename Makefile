@@ -6,7 +6,7 @@ NATS_MODULE := github.com/nats-io/nats-server/v2@v2.15.2
 export SEEDPOD_NATS_BIN := $(BIN)/nats-server
 GO_TEST_FLAGS ?= -race -count=1
 
-.PHONY: all run build test lint fuzz bench minio nats css spec spec-css tidy-check
+.PHONY: all run build test lint fuzz bench minio nats css spec spec-css tidy-check clients-deps chromium
 
 all: build
 
@@ -26,11 +26,34 @@ nats: $(BIN)/nats-server   ## install the pinned NATS server into bin/ (the clus
 $(BIN)/nats-server:
 	GOBIN=$(BIN) go install $(NATS_MODULE)
 
+# The real-client tests (spec/clients_test.go) need the pinned npm packages of
+# spec/clients (Inrupt's client libraries, playwright-core) and spec/css (the
+# Community Solid Server), and Debian's Chromium. Each is installed only when
+# missing: npm ci when node_modules is missing or older than package-lock.json
+# (npm ci writes node_modules/.package-lock.json), apt-get when the browser
+# is not there.
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+CHROMIUM ?= /usr/bin/chromium
+NPM_CI   := npm ci --no-audit --no-fund --loglevel=error
+
+clients-deps: spec/clients/node_modules/.package-lock.json spec/css/node_modules/.package-lock.json ## npm packages of the client tests
+spec/clients/node_modules/.package-lock.json: spec/clients/package-lock.json
+	cd spec/clients && $(NPM_CI)
+	@touch $@
+spec/css/node_modules/.package-lock.json: spec/css/package-lock.json
+	cd spec/css && $(NPM_CI)
+	@touch $@
+
+chromium: $(CHROMIUM)  ## Debian's Chromium for the browser login test
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 lint:           ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
-test: minio nats lint   ## install test dependencies, then run every test (both storage backends)
+test: minio nats clients-deps chromium lint   ## install test dependencies, then run every test (both storage backends)
 	go test $(GO_TEST_FLAGS) ./...
 
 spec:           ## the black-box conformance suite against Seedpod (disk and MinIO)

@@ -119,8 +119,9 @@ func parseProofKey(raw []byte, alg jwa.SignatureAlgorithm) (*proofKey, error) {
 
 // verifyProof checks a DPoP proof (RFC 9449 §4.3) for a request with
 // method and external URL htu (already normalised), bound to the access
-// token whose SHA-256 is tokenHash (RFC 9449 §4.3 check 12, ath). It checks everything but the replay of its jti, which the caller
-// claims once the token is known to be worth it.
+// token whose SHA-256 is tokenHash (RFC 9449 §4.3 check 12, ath, when the
+// proof has one). It checks everything but the replay of its jti, which
+// the caller claims once the token is known to be worth it.
 func (v *Verifier) verifyProof(s, method, htu string, tokenHash [32]byte, now time.Time) (*proof, error) {
 	j, err := parseCompact(s)
 	if err != nil {
@@ -170,8 +171,15 @@ func (v *Verifier) verifyProof(s, method, htu string, tokenHash [32]byte, now ti
 	if d := now.Sub(iat); d > ProofWindow || d < -ProofWindow {
 		return nil, invalid("DPoP proof iat is too old or in the future")
 	}
+	// RFC 9449 §4.3 makes ath required next to an access token, but
+	// Inrupt's solid-client-authn-node and -browser (4.x, 5.x: the
+	// libraries most Solid apps log in with) never send it, and CSS does
+	// not ask for it. A missing ath is accepted; a present one must match.
+	// The proof is still bound to the token's key (cnf.jkt), method, URL,
+	// time and a single use, so without ath it can only be combined with
+	// another token bound to the same private key.
 	want := base64.RawURLEncoding.EncodeToString(tokenHash[:])
-	if subtle.ConstantTimeCompare([]byte(c.ATH), []byte(want)) != 1 {
+	if c.ATH != "" && subtle.ConstantTimeCompare([]byte(c.ATH), []byte(want)) != 1 {
 		return nil, invalid("DPoP proof ath does not match the access token")
 	}
 	return &proof{jkt: key.jkt, jti: c.JTI}, nil

@@ -195,6 +195,19 @@ func TestVerifyNoCredentials(t *testing.T) {
 
 // TestVerifyRejects is every way of presenting bad credentials: each
 // must be ErrInvalidToken with the reason shown.
+// TestVerifyAcceptsProofWithoutAth checks the one leniency: Inrupt's
+// client libraries send no ath, and a proof without one is accepted (a
+// wrong ath is refused in TestVerifyRejects).
+func TestVerifyAcceptsProofWithoutAth(t *testing.T) {
+	f := newFixture(t)
+	u := podBase + "alice/doc"
+	p := f.client.MintProof(t, oidctest.Proof{Method: "GET", URL: u, Token: f.token, Omit: []string{"ath"}})
+	a, err := f.v.Verify(request("GET", "/alice/doc", "DPoP "+f.token, p))
+	if err != nil || a.WebID != f.webID {
+		t.Fatalf("Verify without ath = %+v, %v; want %s", a, err, f.webID)
+	}
+}
+
 func TestVerifyRejects(t *testing.T) {
 	f := newFixture(t)
 	other := oidctest.New(t) // a second, well-behaved issuer
@@ -358,7 +371,6 @@ func TestVerifyRejects(t *testing.T) {
 		{"htu other scheme", func() *http.Request { return withProof(oidctest.Proof{URL: "http://pod.example/alice/doc"}) }, "htu does not match"},
 		{"htu relative", func() *http.Request { return withProof(oidctest.Proof{URL: "/alice/doc"}) }, "htu does not match"},
 		{"ath mismatch", func() *http.Request { return withProof(oidctest.Proof{Token: mint(oidctest.Claims{})}) }, "ath does not match"},
-		{"no ath", func() *http.Request { return withProof(oidctest.Proof{Omit: []string{"ath"}}) }, "ath does not match"},
 		{"no jti", func() *http.Request { return withProof(oidctest.Proof{Omit: []string{"jti"}}) }, "needs a jti"},
 		{"no iat", func() *http.Request { return withProof(oidctest.Proof{Omit: []string{"iat"}}) }, "needs an iat"},
 		{"iat too old", func() *http.Request {

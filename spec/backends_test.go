@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/seedpod/seedpod/storage/cluster/natstest"
 	"github.com/seedpod/seedpod/storage/s3/miniotest"
 )
 
@@ -35,7 +36,17 @@ func storageBackends(dir string) ([]backend, func(), error) {
 		"--s3-access-key", srv.AccessKey,
 		"--s3-secret-key", srv.SecretKey,
 	}}
+	// The MinIO target is the one that runs as several processes
+	// (replicas_test.go): they share DPoP replay claims and change events
+	// through a real NATS server, as a deployment would.
+	natsSrv, stopNATS, err := natstest.StartMain()
+	if err != nil {
+		stopMinIO()
+		return nil, func() {}, fmt.Errorf("starting NATS: %w", err)
+	}
+	s3.serveFlags = []string{"--nats", natsSrv.URL}
 	stop := func() {
+		stopNATS()
 		// An external server keeps running: remove the bucket. A server
 		// started here takes its data with it when it stops.
 		if c, err := srv.Client(); err == nil {

@@ -132,6 +132,8 @@ func runMain(m *testing.M) (int, error) {
 type backend struct {
 	name  string
 	flags []string
+	// serveFlags are given to `seedpod serve` only (e.g. --nats).
+	serveFlags []string
 }
 
 // A seedpod is a running `seedpod serve`.
@@ -164,7 +166,7 @@ func serveSeedpod(bin string, b backend, extra ...string) (*seedpod, error) {
 		addr := fmt.Sprintf("127.0.0.1:%d", port)
 		baseURL := "http://" + addr + "/"
 		args := append([]string{"serve", "--listen", addr, "--base-url", baseURL,
-			"--max-body", strconv.Itoa(seedpodMaxBody)}, b.flags...)
+			"--max-body", strconv.Itoa(seedpodMaxBody)}, append(b.flags, b.serveFlags...)...)
 		args = append(args, extra...)
 		sp := &seedpod{cmd: exec.Command(bin, args...), log: &lockedBuffer{}, exited: make(chan struct{})}
 		sp.cmd.Stdout = sp.log

@@ -1,8 +1,12 @@
 package spec
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -149,4 +153,87 @@ func TestReplicasSeeACLChanges(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestReplicasShareLoginsAndRefuseReplays: a token issued through one
+// process works on the other (signing keys live in storage), and a DPoP
+// proof used at one process is refused at the other (proofs are claimed
+// on the shared NATS bus), RFC 9449 §11.1.
+func TestReplicasShareLoginsAndRefuseReplays(t *testing.T) {
+	a, _ := startReplica(t)
+	if a == nil {
+		return
+	}
+	// c shares a's base URL (and so its issuer), as replicas behind one
+	// load balancer do; b of startReplica has a base URL of its own.
+	c := startReplicaWithBase(t, a)
+	owner := a.newUser(t)
+	doc := owner.pod + unique(t, "replay")
+	owner.as.mustPut(t, doc, "text/turtle", []byte(exampleTurtle))
+	send := func(s *target, proof string) *response {
+		return s.do(t, http.MethodGet, doc, nil, "Authorization", "DPoP "+owner.token.token, "DPoP", proof)
+	}
+	fresh := func() string { return dpopProof(t, owner.token.key, http.MethodGet, doc, owner.token.token) }
+
+	// The token from a's provider, with a fresh proof, reads through c.
+	if r := send(c, fresh()); r.StatusCode != http.StatusOK {
+		t.Fatalf("the token of one process, at the other: %v", r)
+	}
+	// A proof first used at a, replayed at c; and one used at c, replayed
+	// at a; and one replayed at the same process.
+	p := fresh()
+	if r := send(a, p); r.StatusCode != http.StatusOK {
+		t.Fatalf("fresh proof at a: %v", r)
+	}
+	if r := send(c, p); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("proof used at a, replayed at c: %v, want 401", r)
+	}
+	p = fresh()
+	if r := send(c, p); r.StatusCode != http.StatusOK {
+		t.Fatalf("fresh proof at c: %v", r)
+	}
+	if r := send(a, p); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("proof used at c, replayed at a: %v, want 401", r)
+	}
+	if r := send(c, p); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("proof replayed at the same process: %v, want 401", r)
+	}
+}
+
+// startReplicaWithBase serves the MinIO target's bucket from one more
+// process that has a's base URL, as replicas behind one load balancer do,
+// and returns a target whose requests name a's URLs but reach the new
+// process.
+func startReplicaWithBase(t *testing.T, a *target) *target {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	args := append([]string{"serve", "--listen", addr, "--base-url", a.serverRoot(),
+		"--max-body", strconv.Itoa(seedpodMaxBody)}, append(minioBackend.flags, minioBackend.serveFlags...)...)
+	sp := &seedpod{cmd: exec.Command(seedpodBin, args...), log: &lockedBuffer{}, exited: make(chan struct{})}
+	sp.cmd.Stdout, sp.cmd.Stderr = sp.log, sp.log
+	if err := sp.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { sp.cmd.Wait(); close(sp.exited) }()
+	t.Cleanup(sp.stop)
+	if err := waitReady("http://"+addr+"/", sp.exited, 30*time.Second); err != nil {
+		t.Fatalf("replica with base %s: %v\n%s", a.serverRoot(), err, sp.log.String())
+	}
+	c, err := newTarget("minio-replica", a.base.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	c.client = &http.Client{
+		Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, addr)
+		}},
+		CheckRedirect: a.client.CheckRedirect,
+		Timeout:       a.client.Timeout,
+	}
+	return c
 }

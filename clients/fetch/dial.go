@@ -113,7 +113,16 @@ func (c *Client) resolve(ctx context.Context, host string) ([]netip.Addr, error)
 
 // lookupDNS is the default resolver. The trailing dot makes the name
 // absolute, so the local search domains are never appended to it.
+//
+// "localhost" and the names under it are loopback (RFC 6761 §6.3) and are
+// answered here: Go's resolver does not read /etc/hosts for the absolute
+// name "localhost.", so an allowed origin such as http://localhost:3000
+// would not resolve at all. checkName refuses these names unless their
+// origin is allowed.
 func lookupDNS(ctx context.Context, name string) ([]netip.Addr, error) {
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1}), netip.IPv6Loopback()}, nil
+	}
 	return net.DefaultResolver.LookupNetIP(ctx, "ip", name+".")
 }
 

@@ -187,6 +187,32 @@ func TestAllowedNameIsFetched(t *testing.T) {
 	}
 }
 
+// TestAllowedLocalhostResolves uses the real resolver: an allowed
+// http://localhost:PORT origin reaches a server on 127.0.0.1 (Go's
+// resolver alone finds no address for the absolute "localhost.").
+func TestAllowedLocalhostResolves(t *testing.T) {
+	srv, hits := countingServer(t, hello)
+	u := "http://localhost:" + port(t, srv) + "/"
+	c, err := New(Config{Allow: []string{strings.TrimSuffix(u, "/")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := c.Get(t.Context(), u, ""); err != nil || string(resp.Body) != "hello" {
+		t.Fatalf("Get(%q) = %+v, %v; want hello", u, resp, err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("server got %d requests, want 1", n)
+	}
+	// Without the allowance localhost stays refused.
+	c, err = New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(t.Context(), u, ""); !errors.Is(err, ErrForbiddenAddress) {
+		t.Errorf("Get(%q) without Allow = %v, want %v", u, err, ErrForbiddenAddress)
+	}
+}
+
 func TestDefaultUserAgent(t *testing.T) {
 	var gotUA string
 	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) { gotUA = r.UserAgent() })

@@ -25,13 +25,14 @@ fi
 mkdir -p "$data"
 cd "$here"
 # CSS reads every CSS_* environment variable as a command-line option
-# (CSS_BASE_HOST would be an unknown --baseHost), so take ours out.
-base_host=${CSS_BASE_HOST:-localhost}
+# (CSS_BASE_HOST would be an unknown --baseHost and stop it): keep it to
+# this script.
+host=${CSS_BASE_HOST:-localhost}
 unset CSS_BASE_HOST
 exec node --require "$here/loopback.cjs" \
 	"$here/node_modules/@solid/community-server/bin/server.js" \
 	--config "$here/config.json" \
 	--port "$port" \
-	--baseUrl "http://$base_host:$port/" \
+	--baseUrl "http://$host:$port/" \
 	--rootFilePath "$data" \
 	--loggingLevel "${CSS_LOGGING_LEVEL:-warn}"
