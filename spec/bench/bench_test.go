@@ -25,8 +25,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestBenchSmoke runs the harness in quick mode against the baselines and
-// Seedpod on disk (get, list, put and patch), so that it keeps working; it
-// needs no CSS. It asserts no timings: only that every workload ran, without
+// Seedpod on disk (get, list, put, patch and the authenticated get, with a
+// user made through the account API), so that it keeps working; it needs
+// no CSS. It asserts no timings: only that every workload ran, without
 // errors, with throughput and memory.
 func TestBenchSmoke(t *testing.T) {
 	root := moduleRoot(t)
@@ -69,6 +70,9 @@ func TestBenchSmoke(t *testing.T) {
 					tr.target.name, r.workload, r.res.n, r.res.rps, r.res.errs, r.res.firstErr, r.peakRSS)
 			}
 		}
+	}
+	if _, r := rep.find("seedpod-disk", authGet); r == nil {
+		t.Errorf("seedpod-disk: the authenticated GET did not run")
 	}
 	if want := len(cfg.targets); len(rep.runs) != want {
 		t.Errorf("ran %d targets, want %d", len(rep.runs), want)
@@ -153,14 +157,17 @@ func (l testLog) Write(p []byte) (int, error) {
 // request, and a Content-Length that matches.
 func TestPatchRequests(t *testing.T) {
 	const workers = 16
-	c := &rawClient{addr: "127.0.0.1:1", req: httpRequestFor(patchDoc, workers)}
+	c := &rawClient{addr: "127.0.0.1:1", host: "127.0.0.1:1", req: httpRequestFor(patchDoc, workers)}
 	docs := map[string]int{}
 	bodies := map[string]bool{}
 	for id := range workers {
 		w := c.newWorker(id).(*rawWorker)
 		for seq := range 8 {
 			w.seq = seq
-			raw := w.appendRequest(nil)
+			raw, err := w.appendRequest(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 			if err != nil {
 				t.Fatalf("worker %d request %d: %v\n%s", id, seq, err, raw)

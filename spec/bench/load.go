@@ -30,8 +30,12 @@ type client interface {
 	newWorker(id int) worker
 }
 
-// statusError is a response outside 2xx.
+// statusError is a response outside 2xx, or other than 200 where only 200
+// will do.
 type statusError struct{ code int }
+
+// errNoProofs ends a worker: the workload's DPoP proofs are all used.
+var errNoProofs = errors.New("DPoP proofs used up")
 
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d", e.code) }
 
@@ -92,6 +96,9 @@ func runLoad(ctx context.Context, c client, spec loadSpec) loadResult {
 					break
 				}
 				err := w.do(ctx)
+				if errors.Is(err, errNoProofs) {
+					break
+				}
 				done = time.Now()
 				total.Add(1)
 				if err != nil {
@@ -148,6 +155,23 @@ type httpRequest struct {
 	contentType string
 	body        []byte
 	appendBody  func(dst []byte, id, seq int) []byte
+	auth        *requestAuth // if set, every request is sent as a user
+	only200     bool         // any status but 200 is an error, not just non-2xx
+}
+
+// requestAuth authenticates requests as Solid clients do: the access token
+// in Authorization and a DPoP proof of its own in DPoP (RFC 9449 §7.1).
+type requestAuth struct {
+	authorization string     // "DPoP " + the access token
+	proofs        *proofPool // one for each request, even a retried one
+}
+
+// failed reports whether status code is an error for r.
+func (r *httpRequest) failed(code int) bool {
+	if r.only200 {
+		return code != http.StatusOK
+	}
+	return code/100 != 2
 }
 
 // hasBody reports whether the requests carry a body.
@@ -167,7 +191,8 @@ func (r *httpRequest) bodyFor(scratch []byte, id, seq int) []byte {
 // the load generator takes as little as it can of the cores it shares with
 // the server.
 type rawClient struct {
-	addr    string // host:port
+	addr    string // host:port to dial
+	host    string // the Host header
 	req     httpRequest
 	timeout time.Duration
 }
@@ -185,10 +210,14 @@ type rawWorker struct {
 }
 
 func (w *rawWorker) do(ctx context.Context) error {
-	w.buf = w.appendRequest(w.buf[:0])
-	w.seq++
+	defer func() { w.seq++ }()
 	for attempt := 0; ; attempt++ {
-		err := w.roundTrip(ctx)
+		// Built again for a retry: it takes a new DPoP proof.
+		var err error
+		if w.buf, err = w.appendRequest(w.buf[:0]); err != nil {
+			return err
+		}
+		err = w.roundTrip(ctx)
 		if err == nil || errors.As(err, new(*statusError)) {
 			return err
 		}
@@ -223,27 +252,40 @@ func (w *rawWorker) roundTrip(ctx context.Context) error {
 	if closeConn {
 		w.reset()
 	}
-	if code/100 != 2 {
+	if w.c.req.failed(code) {
 		return &statusError{code}
 	}
 	return nil
 }
 
-func (w *rawWorker) appendRequest(b []byte) []byte {
+// appendRequest appends the worker's next request to b; it fails with
+// errNoProofs when the request needs a DPoP proof and none is left.
+func (w *rawWorker) appendRequest(b []byte) ([]byte, error) {
 	r := &w.c.req
 	b = append(b, r.method...)
 	b = append(b, ' ')
 	b = append(b, r.path(w.id, w.seq)...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
-	b = append(b, w.c.addr...)
+	b = append(b, w.c.host...)
 	b = append(b, "\r\nUser-Agent: seedpod-bench\r\n"...)
 	if r.accept != "" {
 		b = append(b, "Accept: "...)
 		b = append(b, r.accept...)
 		b = append(b, "\r\n"...)
 	}
+	if r.auth != nil {
+		proof, ok := r.auth.proofs.take()
+		if !ok {
+			return b, errNoProofs
+		}
+		b = append(b, "Authorization: "...)
+		b = append(b, r.auth.authorization...)
+		b = append(b, "\r\nDPoP: "...)
+		b = append(b, proof...)
+		b = append(b, "\r\n"...)
+	}
 	if !r.hasBody() {
-		return append(b, "\r\n"...)
+		return append(b, "\r\n"...), nil
 	}
 	w.body = r.bodyFor(w.body, w.id, w.seq)
 	b = append(b, "Content-Type: "...)
@@ -251,7 +293,7 @@ func (w *rawWorker) appendRequest(b []byte) []byte {
 	b = append(b, "\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(w.body)), 10)
 	b = append(b, "\r\n\r\n"...)
-	return append(b, w.body...)
+	return append(b, w.body...), nil
 }
 
 func (w *rawWorker) reset() {
@@ -271,16 +313,26 @@ type transportClient struct {
 	hc   *http.Client
 }
 
-func newTransportClient(addr string, req httpRequest, workers int, timeout time.Duration) *transportClient {
-	tr := &http.Transport{
-		Proxy:               nil, // loopback only, never through a proxy
-		DialContext:         (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        2 * workers,
-		MaxIdleConnsPerHost: 2 * workers,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
+func newTransportClient(addr, host string, req httpRequest, workers int, timeout time.Duration) *transportClient {
+	tr := loopbackTransport(addr, timeout)
+	tr.MaxIdleConns = 2 * workers
+	tr.MaxIdleConnsPerHost = 2 * workers
+	return &transportClient{base: "http://" + host, req: req, hc: &http.Client{Transport: tr, Timeout: timeout}}
+}
+
+// loopbackTransport returns a Transport that dials addr whatever host a
+// URL names: a target's URLs may say localhost:PORT (CSS accepts http
+// WebIDs only on localhost), while the server listens on 127.0.0.1 only.
+func loopbackTransport(addr string, timeout time.Duration) *http.Transport {
+	d := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy: nil, // loopback only, never through a proxy
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		},
+		IdleConnTimeout:    90 * time.Second,
+		DisableCompression: true,
 	}
-	return &transportClient{base: "http://" + addr, req: req, hc: &http.Client{Transport: tr, Timeout: timeout}}
 }
 
 func (c *transportClient) newWorker(id int) worker { return &transportWorker{c: c, id: id} }
@@ -302,6 +354,14 @@ func (w *transportWorker) do(ctx context.Context) error {
 	}
 	w.seq++
 	req.Header.Set("User-Agent", "seedpod-bench")
+	if r.auth != nil {
+		proof, ok := r.auth.proofs.take()
+		if !ok {
+			return errNoProofs
+		}
+		req.Header.Set("Authorization", r.auth.authorization)
+		req.Header.Set("DPoP", proof)
+	}
 	if r.accept != "" {
 		req.Header.Set("Accept", r.accept)
 	}
@@ -317,7 +377,7 @@ func (w *transportWorker) do(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode/100 != 2 {
+	if r.failed(resp.StatusCode) {
 		return &statusError{resp.StatusCode}
 	}
 	return nil
@@ -325,12 +385,12 @@ func (w *transportWorker) do(ctx context.Context) error {
 
 func (w *transportWorker) close() {}
 
-// newHTTPClient returns the client cfg.client names for addr.
-func newHTTPClient(cfg config, addr string, req httpRequest, workers int) client {
+// newHTTPClient returns the client cfg.client names for inst.
+func newHTTPClient(cfg config, inst *instance, req httpRequest, workers int) client {
 	if cfg.client == "transport" {
-		return newTransportClient(addr, req, workers, cfg.timeout)
+		return newTransportClient(inst.addr, inst.hostname(), req, workers, cfg.timeout)
 	}
-	return &rawClient{addr: addr, req: req, timeout: cfg.timeout}
+	return &rawClient{addr: inst.addr, host: inst.hostname(), req: req, timeout: cfg.timeout}
 }
 
 // readResponse reads one HTTP/1.1 response from br and discards its body,

@@ -22,10 +22,16 @@
 // documents under unique names, GET (Accept: text/turtle) of a container
 // with 1,000 children, and N3 Patch (PATCH, text/n3) inserting one new
 // triple, round-robin over 64 small Turtle documents (Solid servers only).
+// authget (Solid servers only): a user made through the account JSON API
+// (CSS v7's) and logged in with client credentials GETs a private copy of
+// the ~2 KB document in its pod, with its DPoP-bound access token and a
+// fresh DPoP proof per request, signed before the run (authload.go,
+// proofs.go). CSS runs on http://localhost:PORT/, as its verifier wants;
+// every client dials 127.0.0.1 and names the target's host in Host.
 //
 // Usage (scripts/bench.sh, via make bench, passes the paths):
 //
-//	go run ./spec/bench [-quick] [-targets seedpod-disk,nethttp,...] [-out FILE]
+//	go run ./spec/bench [-quick] [-targets seedpod-disk,nethttp,...] [-workloads get,authget,...] [-out FILE]
 package main
 
 import (
@@ -73,6 +79,12 @@ type config struct {
 	maxPatch         int
 	children         int // in the listed container
 
+	// The authenticated GET (authget) runs with getWorkers, at most maxGet
+	// measured requests, on DPoP proofs signed before the run.
+	calibrate   time.Duration // trial run that sizes the pool of proofs
+	calibProofs int           // proofs signed for the trial, at most
+	maxProofs   int           // proofs signed for a run, at most
+
 	client     string // "raw" or "transport"
 	seedpodBin string
 	minioBin   string
@@ -88,7 +100,7 @@ var allTargets = []string{"nethttp", "fsync", "seedpod-disk", "minio-go", "seedp
 func defaultConfig() config {
 	return config{
 		targets:      allTargets,
-		workloads:    []workload{getDoc, listContainer, putDoc, patchDoc},
+		workloads:    []workload{getDoc, listContainer, putDoc, patchDoc, authGet},
 		warmup:       time.Second,
 		duration:     8 * time.Second,
 		timeout:      30 * time.Second,
@@ -102,6 +114,9 @@ func defaultConfig() config {
 		maxList:      100_000,
 		maxPatch:     100_000,
 		children:     1000,
+		calibrate:    time.Second,
+		calibProofs:  5000,
+		maxProofs:    300_000,
 		client:       "raw",
 		seedpodBin:   "bin/seedpod",
 		minioBin:     envOr("SEEDPOD_MINIO_BIN", "bin/minio"),
@@ -117,6 +132,7 @@ func (c *config) quick() {
 	c.getWorkers, c.putWorkers, c.listWorkers, c.patchWorkers = 8, 4, 2, 4
 	c.maxGet, c.maxPut, c.maxList, c.maxPatch = 400, 200, 100, 200
 	c.children = 100
+	c.calibrate, c.calibProofs = 200*time.Millisecond, 400
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -125,14 +141,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "smoke run: a few hundred requests per workload, 100 children")
 	targets := fs.String("targets", strings.Join(allTargets, ","), "comma-separated targets to run, in order")
-	workloads := fs.String("workloads", "get,list,put,patch", "comma-separated workloads to run: get (2 KB doc), list (container), put, patch (N3 Patch)")
+	workloads := fs.String("workloads", strings.Join(workloadFlags, ","), "comma-separated workloads to run: get (2 KB doc), list (container), put, patch (N3 Patch), authget (private 2 KB doc, DPoP)")
 	warmup := fs.Duration("warmup", 0, "warm-up per workload (default 1s, quick 100ms)")
 	duration := fs.Duration("duration", 0, "measured time per workload (default 8s, quick 2s)")
 	getWorkers := fs.Int("get-workers", 0, "concurrent GET workers (default 32)")
 	putWorkers := fs.Int("put-workers", 0, "concurrent PUT workers (default 16)")
 	listWorkers := fs.Int("list-workers", 0, "concurrent container-listing workers (default 2)")
 	patchWorkers := fs.Int("patch-workers", 0, "concurrent PATCH workers (default 16)")
-	maxReq := fs.Int("max-requests", 0, "cap on measured requests per workload (default 1e6 GET, 1e5 PUT, PATCH and listing)")
+	maxReq := fs.Int("max-requests", 0, "cap on measured requests per workload (default 1e6 GET and authenticated GET, 1e5 PUT, PATCH and listing)")
+	fs.IntVar(&cfg.maxProofs, "max-proofs", cfg.maxProofs, "cap on the DPoP proofs signed before an authenticated GET run (about 0.6 KB each)")
 	children := fs.Int("children", 0, "children in the listed container (default 1000, quick 100)")
 	fs.StringVar(&cfg.client, "client", cfg.client, `HTTP client: "raw" (one keep-alive conn per worker, prebuilt requests) or "transport" (net/http Client)`)
 	fs.StringVar(&cfg.seedpodBin, "seedpod", cfg.seedpodBin, "Seedpod binary")

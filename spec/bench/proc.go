@@ -127,13 +127,13 @@ func (p *process) waitReady(ctx context.Context, limit time.Duration, ok func(co
 	}
 }
 
-// httpOK returns a readiness probe: a GET of url answered with 2xx. Each
-// probe uses a new connection, so the first success is a real one.
-func httpOK(url string) func(context.Context) bool {
-	hc := &http.Client{
-		Timeout:   2 * time.Second,
-		Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true},
-	}
+// httpOK returns a readiness probe: a GET of url, dialing addr, answered
+// with 2xx. Each probe uses a new connection, so the first success is a
+// real one.
+func httpOK(addr, url string) func(context.Context) bool {
+	tr := loopbackTransport(addr, 2*time.Second)
+	tr.DisableKeepAlives = true
+	hc := &http.Client{Timeout: 2 * time.Second, Transport: tr}
 	return func(ctx context.Context) bool {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {

@@ -23,6 +23,7 @@ type row struct {
 	cpu      time.Duration // server CPU time per request
 	extraCPU time.Duration // the same for instance.extra (MinIO under Seedpod)
 	s3       string        // S3 requests per request, by API, when instance.s3 is set
+	note     string        // shown below the table
 }
 
 // targetRun is everything measured on one target.
@@ -113,7 +114,7 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 	b.logf("%s: up in %s, idle RSS %s", t.name, fmtMillis(tr.startup), fmtMB(tr.idleRSS))
 	if inst.seed {
 		t0 := time.Now()
-		if err := seedPod(ctx, inst.addr, b.cfg.children); err != nil {
+		if err := seedPod(ctx, inst, b.cfg.children); err != nil {
 			tr.err = err
 			return tr
 		}
@@ -128,11 +129,31 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 			time.Sleep(b.cfg.pause) // let the server finish the last workload's work
 		}
 		spec := b.cfg.loadSpec(w)
-		var c client
-		if inst.newClient != nil {
+		var (
+			c      client
+			proofs *proofPool
+			trial  loadResult
+		)
+		switch {
+		case w == authGet:
+			// The user is made only now: hashing its password takes the
+			// server tens of MB for a while, which would count in the
+			// other workloads' peak RSS.
+			t0 := time.Now()
+			if inst.user, err = seedUser(ctx, inst); err != nil {
+				tr.err = err
+				return tr
+			}
+			b.logf("%s: made user %s and its private document in %v", t.name, inst.user.webID, time.Since(t0).Round(time.Millisecond))
+			if c, proofs, trial, err = b.authClient(ctx, t.name, inst, spec); err != nil {
+				tr.rows = append(tr.rows, row{workload: w, res: trial})
+				tr.err = err
+				return tr
+			}
+		case inst.newClient != nil:
 			c = inst.newClient(b.cfg, w)
-		} else {
-			c = newHTTPClient(b.cfg, inst.addr, httpRequestFor(w, spec.workers), spec.workers)
+		default:
+			c = newHTTPClient(b.cfg, inst, httpRequestFor(w, spec.workers), spec.workers)
 		}
 		mem := watchMemory(inst.proc)
 		cpu0, extra0 := cpuOf(inst.proc), cpuOf(inst.extra)
@@ -141,7 +162,20 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 			s30, _ = inst.s3.requests(ctx)
 		}
 		res := runLoad(ctx, c, spec)
+		if trial.errs > 0 {
+			res.errs += trial.errs
+			if res.firstErr == "" {
+				res.firstErr = trial.firstErr
+			}
+		}
+		if proofs != nil && proofs.used() == len(proofs.proofs) && res.elapsed < spec.duration {
+			b.logf("%s: %s: the DPoP proofs ran out %v before the end; the rate is over the shorter run", t.name, w, (spec.duration - res.elapsed).Round(time.Millisecond))
+		}
 		r := row{workload: w, res: res, peakRSS: mem.done()}
+		if proofs != nil {
+			r.note = fmt.Sprintf("%d DPoP proofs signed in %v before the run (after a trial of %d requests), %d sent",
+				len(proofs.proofs), proofs.took.Round(time.Millisecond), trial.total, proofs.used())
+		}
 		if res.total > 0 {
 			r.cpu = (cpuOf(inst.proc) - cpu0) / time.Duration(res.total)
 			r.extraCPU = (cpuOf(inst.extra) - extra0) / time.Duration(res.total)
@@ -208,6 +242,8 @@ func (c config) loadSpec(w workload) loadSpec {
 		s.workers, s.max = c.putWorkers, c.maxPut
 	case patchDoc:
 		s.workers, s.max = c.patchWorkers, c.maxPatch
+	case authGet:
+		s.workers, s.max = c.getWorkers, c.maxGet
 	}
 	return s
 }

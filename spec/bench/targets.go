@@ -22,17 +22,18 @@ const (
 	listContainer                 // GET of the container with cfg.children children
 	putDoc                        // PUT of new small Turtle documents
 	patchDoc                      // N3 Patch appending one triple to one of patchDocs documents
+	authGet                       // GET of a private ~2 KB document as its owner, a fresh DPoP proof each
 )
 
 // workloadFlags names the workloads in -workloads, in workload order.
-var workloadFlags = []string{"get", "list", "put", "patch"}
+var workloadFlags = []string{"get", "list", "put", "patch", "authget"}
 
 func (w workload) String() string {
-	return [...]string{"GET 2KB doc", "GET container", "PUT new doc", "PATCH N3 +1 triple"}[w]
+	return [...]string{"GET 2KB doc", "GET container", "PUT new doc", "PATCH N3 +1 triple", "GET 2KB doc DPoP"}[w]
 }
 
 // podWorkloads are the workloads of the Solid servers.
-var podWorkloads = []workload{getDoc, listContainer, putDoc, patchDoc}
+var podWorkloads = []workload{getDoc, listContainer, putDoc, patchDoc, authGet}
 
 // podRoot is where every HTTP target keeps the seeded resources: the pod
 // Seedpod creates, a container on CSS, a directory for the baselines.
@@ -43,7 +44,8 @@ type instance struct {
 	proc      *process     // whose memory and CPU are reported; nil if none
 	extra     *process     // a backend whose CPU is reported too (MinIO under Seedpod)
 	s3        *minioServer // whose S3 requests per request are reported
-	addr      string       // host:port of an HTTP target
+	addr      string       // host:port an HTTP target listens on
+	host      string       // host:port its URLs name, in Host and DPoP htu; "" for addr
 	startup   time.Duration
 	idleRSS   int64 // set by the runner unless the target sets it
 	seed      bool  // seed the pod over HTTP before the workloads
@@ -51,7 +53,19 @@ type instance struct {
 	// newClient, if set, replaces the HTTP client (minio-go).
 	newClient func(cfg config, w workload) client
 	stop      func()
+	user      *podUser // the owner of the authenticated workload's document
 }
+
+// hostname returns the host:port that inst's URLs name.
+func (inst *instance) hostname() string {
+	if inst.host != "" {
+		return inst.host
+	}
+	return inst.addr
+}
+
+// url returns the URL of path on inst.
+func (inst *instance) url(path string) string { return "http://" + inst.hostname() + path }
 
 // target is one of the systems under test.
 type target struct {
@@ -138,7 +152,7 @@ func startSeedpod(ctx context.Context, b *bench, m *minioServer) (*instance, err
 	if m != nil {
 		inst.extra, inst.s3 = m.proc, m
 	}
-	if inst.startup, err = p.waitReady(ctx, 30*time.Second, httpOK("http://"+addr+podRoot)); err != nil {
+	if inst.startup, err = p.waitReady(ctx, 30*time.Second, httpOK(addr, inst.url(podRoot))); err != nil {
 		p.stop()
 		return nil, err
 	}
@@ -164,13 +178,15 @@ func startCSS(ctx context.Context, b *bench) (*instance, error) {
 		return nil, err
 	}
 	port := addr[strings.LastIndexByte(addr, ':')+1:]
-	// The load clients send Host: 127.0.0.1:PORT, so that is CSS's base URL.
-	p, err := startProcess(dir, "css", []string{"CSS_BASE_HOST=127.0.0.1"}, "bash", b.cfg.cssStart, port, data)
+	// CSS's token verifier accepts http WebIDs only on localhost, so its
+	// base URL is http://localhost:PORT/ and requests say so in Host, while
+	// the clients dial 127.0.0.1, where it listens.
+	p, err := startProcess(dir, "css", nil, "bash", b.cfg.cssStart, port, data)
 	if err != nil {
 		return nil, err
 	}
-	inst := &instance{proc: p, addr: addr, seed: true, workloads: podWorkloads, stop: p.stop}
-	if inst.startup, err = p.waitReady(ctx, 3*time.Minute, httpOK("http://"+addr+"/")); err != nil {
+	inst := &instance{proc: p, addr: addr, host: "localhost:" + port, seed: true, workloads: podWorkloads, stop: p.stop}
+	if inst.startup, err = p.waitReady(ctx, 3*time.Minute, httpOK(addr, inst.url("/"))); err != nil {
 		p.stop()
 		return nil, err
 	}
@@ -206,7 +222,7 @@ func startBaseline(ctx context.Context, b *bench, name string, w workload) (*ins
 		return nil, err
 	}
 	inst := &instance{proc: p, addr: addr, workloads: []workload{w}, stop: p.stop}
-	if inst.startup, err = p.waitReady(ctx, 30*time.Second, httpOK("http://"+addr+podRoot+docPath)); err != nil {
+	if inst.startup, err = p.waitReady(ctx, 30*time.Second, httpOK(addr, inst.url(podRoot+docPath))); err != nil {
 		p.stop()
 		return nil, err
 	}
@@ -245,11 +261,13 @@ func httpRequestFor(w workload, workers int) httpRequest {
 	panic("unknown workload")
 }
 
-// seedPod writes the resources of every workload through HTTP, as a client
-// would, then checks that they read back.
-func seedPod(ctx context.Context, addr string, children int) error {
-	hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16}}
-	base := "http://" + addr + podRoot
+// seedPod writes the resources of the public workloads through HTTP, as a
+// client would, then checks that they read back.
+func seedPod(ctx context.Context, inst *instance, children int) error {
+	tr := loopbackTransport(inst.addr, time.Minute)
+	tr.MaxIdleConnsPerHost = 16
+	hc := &http.Client{Timeout: time.Minute, Transport: tr}
+	base := inst.url(podRoot)
 	put := func(path string, body []byte) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPut, base+path, bytes.NewReader(body))
 		if err != nil {
