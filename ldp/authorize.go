@@ -532,6 +532,21 @@ func (h *Handler) keyOf(u string) (storage.Key, error) {
 	return k, nil
 }
 
+// Forget drops what the Handler caches about the resource at u (an ACL
+// document, a group document) because another process sharing the
+// storage changed it. The notifications layer calls it for every change
+// heard on the cluster bus, so an ACL change through one process takes
+// effect in the others at once, not only at the next revalidation
+// (Config.Revalidate remains the bound when the bus is late or down).
+// URLs not on this server are ignored.
+func (h *Handler) Forget(u string) {
+	k, err := h.keyOf(u)
+	if err != nil {
+		return
+	}
+	h.invalidateCaches([]Change{{Key: k, URL: u}})
+}
+
 // invalidateCaches forgets cached ACLs and groups that changes touched.
 func (h *Handler) invalidateCaches(changes []Change) {
 	for _, c := range changes {

@@ -237,3 +237,39 @@ func startReplicaWithBase(t *testing.T, a *target) *target {
 	}
 	return c
 }
+
+// TestReplicasHearACLChangesAtOnce: an ACL change through one process
+// reaches the WAC caches of another through the NATS bus, well before the
+// 1 s revalidation by ETag would catch it.
+func TestReplicasHearACLChangesAtOnce(t *testing.T) {
+	a, _ := startReplica(t)
+	if a == nil {
+		return
+	}
+	c := startReplicaWithBase(t, a)
+	doc := unique(t, "acl-bus")
+	if r := a.do(t, "PUT", a.url(doc), []byte("<#a> <#b> <#c> ."), "Content-Type", "text/turtle"); r.StatusCode != 201 {
+		t.Fatalf("PUT: %v", r)
+	}
+	// Warm c's cache: from now on, revalidation alone would keep the old
+	// (public) ACL for a second.
+	warm := time.Now()
+	if r := c.do(t, "GET", a.url(doc), nil); r.StatusCode != 200 {
+		t.Fatalf("public GET through the replica: %v", r)
+	}
+	acl := `@prefix acl: <http://www.w3.org/ns/auth/acl#>.
+<#owner> a acl:Authorization; acl:agent <https://owner.example/profile#me>; acl:accessTo <./` + doc + `>; acl:mode acl:Read, acl:Write, acl:Control.`
+	if r := a.do(t, "PUT", a.url(doc+".acl"), []byte(acl), "Content-Type", "text/turtle"); r.StatusCode >= 300 {
+		t.Fatalf("PUT ACL: %v", r)
+	}
+	for {
+		r := c.do(t, "GET", a.url(doc), nil)
+		if r.StatusCode == http.StatusUnauthorized {
+			return
+		}
+		if time.Since(warm) > 900*time.Millisecond {
+			t.Fatalf("%v after warming its cache, the replica still answers %d: the ACL change did not arrive over the bus", time.Since(warm), r.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -241,6 +241,9 @@ func (n *Notifier) onBusChange(_ string, data []byte) {
 		n.log.Warn("notify: bad change event on the bus", "err", err)
 		return
 	}
+	// The change may come from another process: the Handler forgets
+	// what it cached of it (ACLs, groups), so WAC sees it at once.
+	n.ldp.Forget(ev.URL)
 	if strings.HasSuffix(ev.URL, ".acl") {
 		// Who may read what may have changed anywhere below.
 		n.access.clear()
