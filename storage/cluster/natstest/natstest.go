@@ -48,19 +48,16 @@
 package natstest
 
 import (
-	"bytes"
+	"github.com/seedpod/seedpod/storage/internal/testproc"
+
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,10 +87,10 @@ type Server struct {
 	// nats.Connect and natsbus.Dial want it.
 	URL string
 
-	bin  string      // the nats-server binary
-	args []string    // of bin
-	dir  string      // holds the JetStream storage
-	log  *syncBuffer // the server's output, shown when something fails
+	bin  string           // the nats-server binary
+	args []string         // of bin
+	dir  string           // holds the JetStream storage
+	log  *testproc.Output // the server's output, shown when something fails
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd     // the running process, or nil
@@ -131,56 +128,32 @@ func StartMain() (s *Server, stop func(), err error) {
 	}
 }
 
-// findBinary locates the nats-server binary; see the package comment.
+// findBinary locates the server binary; see the package comment.
 func findBinary() (string, error) {
-	if bin := os.Getenv(EnvBinary); bin != "" {
-		if _, err := os.Stat(bin); err != nil {
-			return "", fmt.Errorf("natstest: %s=%s: %w; run `make nats` to install it", EnvBinary, bin, err)
-		}
-		return bin, nil
+	bin, err := testproc.FindBinary(EnvBinary, "nats-server")
+	if errors.Is(err, testproc.ErrNotFound) {
+		return "", errors.New("natstest: nats-server binary not found in $" + EnvBinary +
+			", bin/nats-server or $PATH; run `make nats` to install it")
 	}
-	if dir, err := os.Getwd(); err == nil {
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				bin := filepath.Join(dir, "bin", "nats-server")
-				if _, err := os.Stat(bin); err == nil {
-					return bin, nil
-				}
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
+	if err != nil {
+		return "", fmt.Errorf("natstest: %w; run `make nats` to install it", err)
 	}
-	if bin, err := exec.LookPath("nats-server"); err == nil {
-		return bin, nil
-	}
-	return "", errors.New("natstest: nats-server binary not found in $" + EnvBinary +
-		", bin/nats-server or $PATH; run `make nats` to install it")
+	return bin, nil
 }
 
 // launch starts one server on a fresh port and waits until it answers
 // JetStream requests with the token it was given.
 func launch(bin string) (*Server, error) {
-	pattern := fmt.Sprintf("natstest-%d-", os.Getpid())
-	base := dataParent()
-	removeStale(base)
-	dir, err := os.MkdirTemp(base, pattern)
-	if err != nil && base != os.TempDir() {
-		dir, err = os.MkdirTemp("", pattern)
-	}
+	dir, err := testproc.NewDataDir("natstest")
 	if err != nil {
 		return nil, fmt.Errorf("natstest: %w", err)
 	}
-	port, err := freePort()
+	port, err := testproc.FreePort()
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	token := randomHex(16)
+	token := testproc.RandomHex(16)
 	s := &Server{
 		URL: "nats://" + token + "@127.0.0.1:" + strconv.Itoa(port),
 		bin: bin,
@@ -190,7 +163,7 @@ func launch(bin string) (*Server, error) {
 			"--auth", token,
 		},
 		dir: dir,
-		log: &syncBuffer{},
+		log: &testproc.Output{},
 	}
 	if err := s.start(); err != nil {
 		os.RemoveAll(dir)
@@ -205,7 +178,7 @@ func (s *Server) start() error {
 	cmd.Dir = s.dir
 	cmd.Stdout = s.log
 	cmd.Stderr = s.log
-	setProcAttr(cmd)
+	testproc.SetProcAttr(cmd)
 	exited := make(chan struct{})
 	// Linux sends Pdeathsig when the thread that started the process
 	// exits, not the process: start and wait on a thread of our own that
@@ -234,29 +207,6 @@ func (s *Server) start() error {
 	return nil
 }
 
-// dataParent returns the directory to hold JetStream's files: /dev/shm
-// when there is one, since tests want speed rather than durability, and
-// the temporary directory otherwise.
-func dataParent() string {
-	const shm = "/dev/shm"
-	if fi, err := os.Stat(shm); err == nil && fi.IsDir() {
-		return shm
-	}
-	return os.TempDir()
-}
-
-// removeStale removes the directories of servers whose test process died
-// without stopping them (they are named after its pid).
-func removeStale(base string) {
-	matches, _ := filepath.Glob(filepath.Join(base, "natstest-*-*"))
-	for _, dir := range matches {
-		pid, err := strconv.Atoi(strings.SplitN(filepath.Base(dir), "-", 3)[1])
-		if err == nil && pid != os.Getpid() && !alive(pid) {
-			os.RemoveAll(dir)
-		}
-	}
-}
-
 // waitReady waits until the server accepts our token and answers a
 // JetStream request. The token matters: if another process took our port
 // first, it refuses the connection instead of passing for ours.
@@ -266,9 +216,9 @@ func (s *Server) waitReady(exited <-chan struct{}) error {
 	for {
 		select {
 		case <-exited:
-			return fmt.Errorf("nats-server exited early: %s", s.log.tail())
+			return fmt.Errorf("nats-server exited early: %s", s.log.Tail())
 		case <-ctx.Done():
-			return fmt.Errorf("nats-server not ready after %v: %s", readyTimeout, s.log.tail())
+			return fmt.Errorf("nats-server not ready after %v: %s", readyTimeout, s.log.Tail())
 		case <-time.After(20 * time.Millisecond):
 		}
 		nc, err := nats.Connect(s.URL, nats.Timeout(2*time.Second), nats.NoReconnect())
@@ -335,52 +285,5 @@ func (s *Server) Restart(tb testing.TB) {
 // test to keep its subjects and buckets apart from other tests on the
 // same server.
 func Namespace() string {
-	return "t" + randomHex(6) + "."
-}
-
-// freePort returns a loopback port that was free a moment ago. Another
-// process may take it before the server binds it; launch's caller retries
-// in that case.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("natstest: finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// syncBuffer collects a process's output for error messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 1<<20 {
-		return len(p), nil // enough to explain a failure
-	}
-	return b.buf.Write(p)
-}
-
-// tail returns the last part of the output, or a note that there was none.
-func (b *syncBuffer) tail() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := strings.TrimSpace(b.buf.String())
-	if out == "" {
-		return "(no output)"
-	}
-	if len(out) > 2000 {
-		out = "…" + out[len(out)-2000:]
-	}
-	return out
+	return "t" + testproc.RandomHex(6) + "."
 }

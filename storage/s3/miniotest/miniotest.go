@@ -53,14 +53,12 @@
 package miniotest
 
 import (
-	"bytes"
+	"github.com/seedpod/seedpod/storage/internal/testproc"
+
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -108,10 +106,10 @@ type Server struct {
 	// AccessKey and SecretKey are credentials with full access.
 	AccessKey, SecretKey string
 
-	cmd    *exec.Cmd     // nil for an external server
-	exited chan struct{} // closed when cmd has exited
-	dir    string        // data, certificates and log of cmd
-	log    *syncBuffer   // MinIO's output, shown when something fails
+	cmd    *exec.Cmd        // nil for an external server
+	exited chan struct{}    // closed when cmd has exited
+	dir    string           // data, certificates and log of cmd
+	log    *testproc.Output // MinIO's output, shown when something fails
 
 	clientOnce sync.Once
 	client     *minio.Client
@@ -173,48 +171,24 @@ func external() (*Server, bool, error) {
 	return s, true, nil
 }
 
-// findBinary locates the MinIO server binary; see the package comment.
+// findBinary locates the server binary; see the package comment.
 func findBinary() (string, error) {
-	if bin := os.Getenv(EnvBinary); bin != "" {
-		if _, err := os.Stat(bin); err != nil {
-			return "", fmt.Errorf("miniotest: %s=%s: %w; run `make minio` to build it", EnvBinary, bin, err)
-		}
-		return bin, nil
+	bin, err := testproc.FindBinary(EnvBinary, "minio")
+	if errors.Is(err, testproc.ErrNotFound) {
+		return "", errors.New("miniotest: MinIO server binary not found in $" + EnvBinary +
+			", bin/minio or $PATH; run `make minio` to build it (or set " + EnvEndpoint + ", " +
+			EnvAccessKey + " and " + EnvSecretKey + " to use a running server)")
 	}
-	if dir, err := os.Getwd(); err == nil {
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				bin := filepath.Join(dir, "bin", "minio")
-				if _, err := os.Stat(bin); err == nil {
-					return bin, nil
-				}
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
+	if err != nil {
+		return "", fmt.Errorf("miniotest: %w; run `make minio` to build it", err)
 	}
-	if bin, err := exec.LookPath("minio"); err == nil {
-		return bin, nil
-	}
-	return "", errors.New("miniotest: MinIO server binary not found in $" + EnvBinary +
-		", bin/minio or $PATH; run `make minio` to build it (or set " + EnvEndpoint + ", " +
-		EnvAccessKey + " and " + EnvSecretKey + " to use a running server)")
+	return bin, nil
 }
 
 // launch starts one MinIO process on a fresh port and waits until it
 // serves requests with the credentials it was given.
 func launch(bin string) (*Server, error) {
-	pattern := fmt.Sprintf("miniotest-%d-", os.Getpid())
-	base := dataParent()
-	removeStale(base)
-	dir, err := os.MkdirTemp(base, pattern)
-	if err != nil && base != os.TempDir() {
-		dir, err = os.MkdirTemp("", pattern)
-	}
+	dir, err := testproc.NewDataDir("miniotest")
 	if err != nil {
 		return nil, fmt.Errorf("miniotest: %w", err)
 	}
@@ -230,10 +204,10 @@ func launch(bin string) (*Server, error) {
 	}
 	s := &Server{
 		Endpoint:  addr,
-		AccessKey: "seedpod-" + randomHex(4),
-		SecretKey: randomHex(16),
+		AccessKey: "seedpod-" + testproc.RandomHex(4),
+		SecretKey: testproc.RandomHex(16),
 		dir:       dir,
-		log:       &syncBuffer{},
+		log:       &testproc.Output{},
 		exited:    make(chan struct{}),
 	}
 	cmd := exec.Command(bin, "server",
@@ -252,7 +226,7 @@ func launch(bin string) (*Server, error) {
 	cmd.Dir = dir
 	cmd.Stdout = s.log
 	cmd.Stderr = s.log
-	setProcAttr(cmd)
+	testproc.SetProcAttr(cmd)
 	// Linux sends Pdeathsig when the thread that started the process
 	// exits, not the process: start and wait on a thread of our own that
 	// lives exactly as long as MinIO.
@@ -279,31 +253,6 @@ func launch(bin string) (*Server, error) {
 	return s, nil
 }
 
-// dataParent returns the directory to hold MinIO's data: /dev/shm when
-// there is one, since tests want speed rather than durability and MinIO
-// syncs every write (a Put takes about a third of the time in memory),
-// and the temporary directory otherwise.
-func dataParent() string {
-	const shm = "/dev/shm"
-	if fi, err := os.Stat(shm); err == nil && fi.IsDir() {
-		return shm
-	}
-	return os.TempDir()
-}
-
-// removeStale removes the data directories of servers whose test
-// process died without stopping them (they are named after its pid), so
-// that memory in /dev/shm is not lost for good.
-func removeStale(base string) {
-	matches, _ := filepath.Glob(filepath.Join(base, "miniotest-*-*"))
-	for _, dir := range matches {
-		pid, err := strconv.Atoi(strings.SplitN(filepath.Base(dir), "-", 3)[1])
-		if err == nil && pid != os.Getpid() && !alive(pid) {
-			os.RemoveAll(dir)
-		}
-	}
-}
-
 // waitReady waits until the process answers its liveness probe and
 // accepts its own credentials. The second check matters: if another
 // process took our port first, the probe may reach that server instead.
@@ -315,9 +264,9 @@ func (s *Server) waitReady() error {
 	for {
 		select {
 		case <-s.exited:
-			return fmt.Errorf("MinIO exited early: %s", s.log.tail())
+			return fmt.Errorf("MinIO exited early: %s", s.log.Tail())
 		case <-ctx.Done():
-			return fmt.Errorf("MinIO not ready after %v: %s", readyTimeout, s.log.tail())
+			return fmt.Errorf("MinIO not ready after %v: %s", readyTimeout, s.log.Tail())
 		case <-time.After(50 * time.Millisecond):
 		}
 		resp, err := hc.Get(health)
@@ -390,7 +339,7 @@ func (s *Server) NewBucket(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	// Bucket names are 3 to 63 lowercase letters, digits and hyphens.
-	bucket := "seedpod-test-" + randomHex(8)
+	bucket := "seedpod-test-" + testproc.RandomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
@@ -429,49 +378,13 @@ func (s *Server) removeBucket(bucket string) error {
 	return nil
 }
 
-// freeAddr returns a loopback address with a port that was free a moment
-// ago. Another process may take it before MinIO binds it; launch's caller
+// freeAddr is a loopback address with a port that was free a moment ago.
+// Another process may take it before MinIO binds it; launch's caller
 // retries in that case.
 func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := testproc.FreePort()
 	if err != nil {
-		return "", fmt.Errorf("miniotest: finding a free port: %w", err)
+		return "", fmt.Errorf("miniotest: %w", err)
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// syncBuffer collects a process's output for error messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 1<<20 {
-		return len(p), nil // enough to explain a failure
-	}
-	return b.buf.Write(p)
-}
-
-// tail returns the last part of the output, or a note that there was none.
-func (b *syncBuffer) tail() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := strings.TrimSpace(b.buf.String())
-	if out == "" {
-		return "(no output)"
-	}
-	if len(out) > 2000 {
-		out = "…" + out[len(out)-2000:]
-	}
-	return out
+	return "127.0.0.1:" + strconv.Itoa(port), nil
 }

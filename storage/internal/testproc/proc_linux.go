@@ -1,14 +1,14 @@
-package natstest
+package testproc
 
 import (
 	"os/exec"
 	"syscall"
 )
 
-// setProcAttr makes the kernel kill nats-server if the test binary dies
+// SetProcAttr makes the kernel kill the server if the test binary dies
 // without stopping it (a panic, a timeout, ^C), so no server outlives its
 // tests.
-func setProcAttr(cmd *exec.Cmd) {
+func SetProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 

@@ -1,12 +1,12 @@
 //go:build !linux
 
-package miniotest
+package testproc
 
 import "os/exec"
 
-// setProcAttr does nothing here: only Linux can tie the server's life to
+// SetProcAttr does nothing here: only Linux can tie the server's life to
 // the test binary's.
-func setProcAttr(cmd *exec.Cmd) {}
+func SetProcAttr(cmd *exec.Cmd) {}
 
 // alive reports true: without a portable check, assume every process
 // still runs, so nothing is removed.
