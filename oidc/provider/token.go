@@ -200,24 +200,32 @@ func (p *Provider) codeGrant(ctx context.Context, form url.Values, c *client, pr
 		}
 		return spent
 	})
-	switch {
-	case errors.Is(err, errReused):
-		if err := p.revokeRefresh(ctx, rec.Refresh); err != nil {
-			return nil, err
-		}
-		return nil, badRequest("invalid_grant", "the code is unknown, expired or already used")
-	case errors.Is(err, storage.ErrNotExist):
-		return nil, badRequest("invalid_grant", "the code is unknown, expired or already used")
-	case errors.Is(err, errExpired):
-		p.store.Delete(ctx, key, storage.Conditions{})
-		return nil, badRequest("invalid_grant", "the code is unknown, expired or already used")
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, p.spendFailed(ctx, err, key, rec.Refresh, "code")
 	}
 	return p.issue(ctx, grantInfo{
 		clientID: c.ID, public: c.public(), webID: rec.WebID, accountID: rec.AccountID,
 		scopes: rec.Scopes, nonce: rec.Nonce, idToken: true, refresh: refresh,
 	}, pr)
+}
+
+// spendFailed is the answer when spending the single-use record at key
+// (a code, or a refresh token) failed with err. A reuse revokes the
+// refresh tokens issued from it (successor); an expired record is
+// removed. Unknown, expired and reused all read the same, so a client
+// learns nothing about which. Other errors pass through.
+func (p *Provider) spendFailed(ctx context.Context, err error, key storage.Key, successor, what string) error {
+	switch {
+	case errors.Is(err, errReused):
+		if err := p.revokeRefresh(ctx, successor); err != nil {
+			return err
+		}
+	case errors.Is(err, errExpired):
+		p.store.Delete(ctx, key, storage.Conditions{})
+	case !errors.Is(err, storage.ErrNotExist):
+		return err
+	}
+	return badRequest("invalid_grant", "the "+what+" is unknown, expired or already used")
 }
 
 // validVerifier checks a PKCE code verifier (RFC 7636 §4.1).
@@ -288,19 +296,8 @@ func (p *Provider) refreshGrant(ctx context.Context, form url.Values, c *client,
 		}
 		return spent
 	})
-	switch {
-	case errors.Is(err, errReused):
-		if err := p.revokeRefresh(ctx, rec.Next); err != nil {
-			return nil, err
-		}
-		return nil, badRequest("invalid_grant", "the refresh token is unknown, expired or already used")
-	case errors.Is(err, storage.ErrNotExist):
-		return nil, badRequest("invalid_grant", "the refresh token is unknown, expired or already used")
-	case errors.Is(err, errExpired):
-		p.store.Delete(ctx, key, storage.Conditions{})
-		return nil, badRequest("invalid_grant", "the refresh token is unknown, expired or already used")
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, p.spendFailed(ctx, err, key, rec.Next, "refresh token")
 	}
 	return p.issue(ctx, grantInfo{
 		clientID: c.ID, public: c.public(), webID: rec.WebID, accountID: rec.AccountID,
