@@ -450,7 +450,7 @@ func TestReplicasDeliverNotifications(t *testing.T) {
 	expect("Create")
 	// Through c, with the same token and a fresh proof.
 	r = c.do(t, http.MethodPut, doc, []byte("two"), "Content-Type", "text/plain",
-		"Authorization", "DPoP "+owner.token.token, "DPoP", dpopProof(t, owner.token.key, http.MethodPut, doc, owner.token.token))
+		"Authorization", "DPoP "+owner.login.Token, "DPoP", dpopProof(t, owner, http.MethodPut, doc))
 	mustSuccess(t, r)
 	expect("Update")
 }

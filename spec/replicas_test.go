@@ -171,9 +171,9 @@ func TestReplicasShareLoginsAndRefuseReplays(t *testing.T) {
 	doc := owner.pod + unique(t, "replay")
 	owner.as.mustPut(t, doc, "text/turtle", []byte(exampleTurtle))
 	send := func(s *target, proof string) *response {
-		return s.do(t, http.MethodGet, doc, nil, "Authorization", "DPoP "+owner.token.token, "DPoP", proof)
+		return s.do(t, http.MethodGet, doc, nil, "Authorization", "DPoP "+owner.login.Token, "DPoP", proof)
 	}
-	fresh := func() string { return dpopProof(t, owner.token.key, http.MethodGet, doc, owner.token.token) }
+	fresh := func() string { return dpopProof(t, owner, http.MethodGet, doc) }
 
 	// The token from a's provider, with a fresh proof, reads through c.
 	if r := send(c, fresh()); r.StatusCode != http.StatusOK {

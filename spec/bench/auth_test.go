@@ -7,6 +7,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -17,21 +19,23 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/seedpod/seedpod/clients/pod"
 )
 
-// testUser returns a podUser with a key and a made-up token, enough to
-// sign proofs.
-func testUser(t testing.TB) *podUser {
+// testUser returns a User with a key and a made-up token, enough to sign
+// proofs.
+func testUser(t testing.TB) *pod.User {
 	t.Helper()
 	raw, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &podUser{token: "token", ath: "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"}
-	if u.key, err = jwk.FromRaw(raw); err != nil {
+	key, err := jwk.FromRaw(raw)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if u.pub, err = u.key.PublicKey(); err != nil {
+	u, err := pod.NewUser(key, "token")
+	if err != nil {
 		t.Fatal(err)
 	}
 	return u
@@ -50,6 +54,8 @@ func TestSignProofs(t *testing.T) {
 	if len(pool.proofs) != 200 {
 		t.Fatalf("%d proofs, want 200", len(pool.proofs))
 	}
+	sum := sha256.Sum256([]byte(u.Token))
+	ath := base64.RawURLEncoding.EncodeToString(sum[:])
 	jtis := map[string]bool{}
 	for {
 		p, ok := pool.take()
@@ -68,12 +74,18 @@ func TestSignProofs(t *testing.T) {
 		if err != nil {
 			t.Fatalf("proof does not verify with its own jwk: %v", err)
 		}
-		var c proofClaims
+		var c struct {
+			JTI string `json:"jti"`
+			HTM string `json:"htm"`
+			HTU string `json:"htu"`
+			IAT int64  `json:"iat"`
+			ATH string `json:"ath"`
+		}
 		if err := json.Unmarshal(payload, &c); err != nil {
 			t.Fatal(err)
 		}
-		if c.HTM != http.MethodGet || c.HTU != htu || c.ATH != u.ath || time.Since(time.Unix(c.IAT, 0)) > time.Minute {
-			t.Errorf("claims %+v; want GET %s, ath %s, iat now", c, htu, u.ath)
+		if c.HTM != http.MethodGet || c.HTU != htu || c.ATH != ath || time.Since(time.Unix(c.IAT, 0)) > time.Minute {
+			t.Errorf("claims %+v; want GET %s, ath %s, iat now", c, htu, ath)
 		}
 		if c.JTI == "" || jtis[c.JTI] {
 			t.Errorf("jti %q empty or repeated", c.JTI)
@@ -91,7 +103,7 @@ func BenchmarkSignProof(b *testing.B) {
 	u := testUser(b)
 	var size int
 	for b.Loop() {
-		p, err := u.proof(http.MethodGet, "http://localhost:3000/alice/private.ttl", time.Now())
+		p, err := u.Proof(http.MethodGet, "http://localhost:3000/alice/private.ttl", time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -106,9 +118,9 @@ func BenchmarkSignProof(b *testing.B) {
 // used up.
 func TestAuthRequests(t *testing.T) {
 	u := testUser(t)
-	u.pod = "http://localhost:3000/alice/"
+	u.Pod = "http://localhost:3000/alice/"
 	inst := &instance{addr: "127.0.0.1:3000", host: "localhost:3000", user: u}
-	pool, err := signProofs(context.Background(), u, http.MethodGet, u.pod+privatePath, 3, time.Minute)
+	pool, err := signProofs(context.Background(), u, http.MethodGet, u.Pod+privatePath, 3, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +142,8 @@ func TestAuthRequests(t *testing.T) {
 		if req.Host != "localhost:3000" || req.URL.Path != "/alice/private.ttl" || req.Method != http.MethodGet {
 			t.Errorf("%s %s, Host %s; want GET /alice/private.ttl, Host localhost:3000", req.Method, req.URL.Path, req.Host)
 		}
-		if got := req.Header.Get("Authorization"); got != "DPoP "+u.token {
-			t.Errorf("Authorization %q, want DPoP %s", got, u.token)
+		if got := req.Header.Get("Authorization"); got != "DPoP "+u.Token {
+			t.Errorf("Authorization %q, want DPoP %s", got, u.Token)
 		}
 		proof := req.Header.Get("DPoP")
 		if proof == "" || seen[proof] {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/seedpod/seedpod/clients/pod"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -26,18 +28,18 @@ const privatePath = "private.ttl"
 // same GET again with the same proof is refused with 401: the server
 // checks every proof's jti, so each 200 of the run stands for a fresh
 // proof verified.
-func seedUser(ctx context.Context, inst *instance) (*podUser, error) {
+func seedUser(ctx context.Context, inst *instance) (*pod.User, error) {
 	hc := &http.Client{Timeout: time.Minute, Transport: loopbackTransport(inst.addr, time.Minute)}
 	root := inst.url("/")
-	u, err := newPodUser(ctx, hc, root)
+	u, err := pod.SignUp(ctx, hc, root)
 	if err != nil {
 		return nil, err
 	}
-	doc := u.pod + privatePath
+	doc := u.Pod + privatePath
 	if !strings.HasPrefix(doc, root) {
-		return nil, fmt.Errorf("seed user: pod %s is not on %s", u.pod, root)
+		return nil, fmt.Errorf("seed user: pod %s is not on %s", u.Pod, root)
 	}
-	if code, msg, err := u.send(ctx, hc, http.MethodPut, doc, publicDoc); err != nil {
+	if code, msg, err := send(ctx, u, hc, http.MethodPut, doc, publicDoc); err != nil {
 		return nil, err
 	} else if code/100 != 2 {
 		return nil, fmt.Errorf("seed user: PUT %s as its owner: HTTP %d: %s", doc, code, msg)
@@ -54,18 +56,18 @@ func seedUser(ctx context.Context, inst *instance) (*podUser, error) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		return nil, fmt.Errorf("seed user: anonymous GET %s: %s, want 401: the document is not private", doc, resp.Status)
 	}
-	proof, err := u.proof(http.MethodGet, doc, time.Now())
+	proof, err := u.Proof(http.MethodGet, doc, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	code, body, err := u.sendProof(ctx, hc, http.MethodGet, doc, nil, proof)
+	code, body, err := sendProof(ctx, u, hc, http.MethodGet, doc, nil, proof)
 	if err != nil {
 		return nil, err
 	}
 	if code != http.StatusOK || len(body) < len(publicDoc)/2 {
 		return nil, fmt.Errorf("seed user: GET %s as its owner: HTTP %d, %d bytes; want 200 and about %d bytes", doc, code, len(body), len(publicDoc))
 	}
-	if code, _, err = u.sendProof(ctx, hc, http.MethodGet, doc, nil, proof); err != nil {
+	if code, _, err = sendProof(ctx, u, hc, http.MethodGet, doc, nil, proof); err != nil {
 		return nil, err
 	} else if code != http.StatusUnauthorized {
 		return nil, fmt.Errorf("seed user: GET %s with a replayed DPoP proof: HTTP %d, want 401", doc, code)
@@ -75,21 +77,21 @@ func seedUser(ctx context.Context, inst *instance) (*podUser, error) {
 
 // send makes one request as u, with a fresh proof, and returns the status
 // and body.
-func (u *podUser) send(ctx context.Context, hc *http.Client, method, target string, body []byte) (int, []byte, error) {
-	proof, err := u.proof(method, target, time.Now())
+func send(ctx context.Context, u *pod.User, hc *http.Client, method, target string, body []byte) (int, []byte, error) {
+	proof, err := u.Proof(method, target, time.Now())
 	if err != nil {
 		return 0, nil, err
 	}
-	return u.sendProof(ctx, hc, method, target, body, proof)
+	return sendProof(ctx, u, hc, method, target, body, proof)
 }
 
 // sendProof makes one request as u with the given proof.
-func (u *podUser) sendProof(ctx context.Context, hc *http.Client, method, target string, body []byte, proof string) (int, []byte, error) {
+func sendProof(ctx context.Context, u *pod.User, hc *http.Client, method, target string, body []byte, proof string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", "DPoP "+u.token)
+	req.Header.Set("Authorization", "DPoP "+u.Token)
 	req.Header.Set("DPoP", proof)
 	req.Header.Set("Accept", "text/turtle")
 	if body != nil {
@@ -107,10 +109,10 @@ func (u *podUser) sendProof(ctx context.Context, hc *http.Client, method, target
 // authRequest returns the authenticated workload's requests on inst, each
 // taking its proof from proofs.
 func authRequest(inst *instance, proofs *proofPool) httpRequest {
-	path := strings.TrimPrefix(inst.user.pod, inst.url("")) + privatePath
+	path := strings.TrimPrefix(inst.user.Pod, inst.url("")) + privatePath
 	return httpRequest{method: http.MethodGet, accept: "text/turtle", only200: true,
 		path: func(int, int) string { return path },
-		auth: &requestAuth{authorization: "DPoP " + inst.user.token, proofs: proofs}}
+		auth: &requestAuth{authorization: "DPoP " + inst.user.Token, proofs: proofs}}
 }
 
 // authClient prepares the authenticated workload on inst. A short run on
@@ -120,7 +122,7 @@ func authRequest(inst *instance, proofs *proofPool) httpRequest {
 // cfg.maxProofs and spec.max. If the pool still runs out, the run ends
 // early, as at spec.max. It returns the short run's result too.
 func (b *bench) authClient(ctx context.Context, name string, inst *instance, spec loadSpec) (client, *proofPool, loadResult, error) {
-	htu := inst.user.pod + privatePath
+	htu := inst.user.Pod + privatePath
 	run := spec.warmup + spec.duration
 	budget := maxProofAge - run - 5*time.Second
 	if budget <= 0 {

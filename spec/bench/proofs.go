@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/seedpod/seedpod/clients/pod"
+
 	"context"
 	"runtime"
 	"sync"
@@ -44,7 +46,7 @@ func (p *proofPool) used() int { return min(int(p.next.Load()), len(p.proofs)) }
 
 // signProofs signs n proofs of u for method and htu, issued now, on all
 // the CPUs; it stops early, with fewer, once budget has passed.
-func signProofs(ctx context.Context, u *podUser, method, htu string, n int, budget time.Duration) (*proofPool, error) {
+func signProofs(ctx context.Context, u *pod.User, method, htu string, n int, budget time.Duration) (*proofPool, error) {
 	p := &proofPool{proofs: make([]string, n), oldest: time.Now()}
 	deadline := p.oldest.Add(budget)
 	var (
@@ -62,7 +64,7 @@ func signProofs(ctx context.Context, u *podUser, method, htu string, n int, budg
 				if i >= int64(n) {
 					return
 				}
-				s, err := u.proof(method, htu, time.Now())
+				s, err := u.Proof(method, htu, time.Now())
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 					return

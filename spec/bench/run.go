@@ -144,7 +144,7 @@ func (b *bench) runTarget(ctx context.Context, t target) *targetRun {
 				tr.err = err
 				return tr
 			}
-			b.logf("%s: made user %s and its private document in %v", t.name, inst.user.webID, time.Since(t0).Round(time.Millisecond))
+			b.logf("%s: made user %s and its private document in %v", t.name, inst.user.WebID, time.Since(t0).Round(time.Millisecond))
 			if c, proofs, trial, err = b.authClient(ctx, t.name, inst, spec); err != nil {
 				tr.rows = append(tr.rows, row{workload: w, res: trial})
 				tr.err = err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/seedpod/seedpod/clients/pod"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -53,7 +55,7 @@ type instance struct {
 	// newClient, if set, replaces the HTTP client (minio-go).
 	newClient func(cfg config, w workload) client
 	stop      func()
-	user      *podUser // the owner of the authenticated workload's document
+	user      *pod.User // the owner of the authenticated workload's document
 }
 
 // hostname returns the host:port that inst's URLs name.

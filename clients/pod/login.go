@@ -1,4 +1,10 @@
-package main
+// Package pod is the Go client side of a Solid server, over HTTP only: it
+// imports no server package. Today it makes users the way scripts and the
+// Solid conformance harness do, through the account JSON API of the
+// Community Solid Server v7 (which Seedpod implements too), and logs them
+// in with client credentials and DPoP (Solid-OIDC, RFC 9449). The spec
+// tests and the load benchmark use it against any server.
+package pod
 
 import (
 	"bytes"
@@ -21,26 +27,21 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 )
 
-// The user of the authenticated workload, made the way a script or the
-// Solid conformance harness makes one: through the account JSON API of the
-// Community Solid Server v7 (which Seedpod implements too), then logged in
-// with the client credentials grant and DPoP (Solid-OIDC §5, RFC 9449).
-// This is spec/auth_test.go's flow, without testing.TB.
-
-// A podUser is an account with one pod, holding an access token bound to
-// a DPoP key.
-type podUser struct {
-	webID string
-	pod   string // the pod's root container URL
-	token string // the DPoP-bound access token
+// A User is an account with one pod, holding an access token bound to a
+// DPoP key. It is safe for concurrent use.
+type User struct {
+	WebID string
+	Pod   string // the pod's root container URL
+	Token string // the DPoP-bound access token
 	key   jwk.Key
 	pub   jwk.Key
-	ath   string // base64url SHA-256 of token, the proofs' ath (RFC 9449 §4.2)
+	ath   string // base64url SHA-256 of Token, the proofs' ath (RFC 9449 §4.2)
 }
 
-// newPodUser creates an account with a pod on the server at root
-// ("http://localhost:PORT/") and logs it in with client credentials.
-func newPodUser(ctx context.Context, hc *http.Client, root string) (*podUser, error) {
+// SignUp creates an account with a fresh pod on the server at root
+// ("http://localhost:PORT/"), through the account API found at
+// root/.account/, and logs it in with client credentials.
+func SignUp(ctx context.Context, hc *http.Client, root string) (*User, error) {
 	a := &accountAPI{ctx: ctx, hc: hc}
 	controls, err := a.controls(root + ".account/")
 	if err != nil {
@@ -57,7 +58,7 @@ func newPodUser(ctx context.Context, hc *http.Client, root string) (*podUser, er
 	if controls, err = a.controls(root + ".account/"); err != nil {
 		return nil, err
 	}
-	name := "bench" + strings.ToLower(rand.Text()[:12])
+	name := "u" + strings.ToLower(rand.Text()[:16])
 	password := "pw-" + rand.Text()
 	if err := a.post(controls.str("password", "create"), map[string]any{
 		"email": name + "@example.org", "password": password, "confirmPassword": password,
@@ -80,7 +81,7 @@ func newPodUser(ctx context.Context, hc *http.Client, root string) (*podUser, er
 	if cc.ID == "" || cc.Secret == "" {
 		return nil, fmt.Errorf("account API: client credentials: answer lacks id or secret")
 	}
-	u := &podUser{webID: pod.WebID, pod: pod.Pod}
+	u := &User{WebID: pod.WebID, Pod: pod.Pod}
 	if err := u.login(ctx, hc, root, cc.ID, cc.Secret); err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func (a *accountAPI) call(method, u string, in, out any) error {
 // login asks the provider at root, found by OpenID discovery, for a
 // DPoP-bound access token with the client credentials grant, as
 // @inrupt/solid-client-authn-node does, bound to a fresh P-256 key.
-func (u *podUser) login(ctx context.Context, hc *http.Client, root, id, secret string) error {
+func (u *User) login(ctx context.Context, hc *http.Client, root, id, secret string) error {
 	var meta struct {
 		TokenEndpoint string `json:"token_endpoint"`
 	}
@@ -171,13 +172,14 @@ func (u *podUser) login(ctx context.Context, hc *http.Client, root, id, secret s
 	if err != nil {
 		return err
 	}
-	if u.key, err = jwk.FromRaw(raw); err != nil {
+	key, err := jwk.FromRaw(raw)
+	if err != nil {
 		return err
 	}
-	if u.pub, err = u.key.PublicKey(); err != nil {
+	if err := u.setKey(key); err != nil {
 		return err
 	}
-	proof, err := u.proof(http.MethodPost, meta.TokenEndpoint, time.Now())
+	proof, err := u.Proof(http.MethodPost, meta.TokenEndpoint, time.Now())
 	if err != nil {
 		return err
 	}
@@ -209,10 +211,34 @@ func (u *podUser) login(ctx context.Context, hc *http.Client, root, id, secret s
 	if !strings.EqualFold(tok.TokenType, "DPoP") {
 		return fmt.Errorf("client credentials token: token_type %q, want DPoP", tok.TokenType)
 	}
-	u.token = tok.AccessToken
-	sum := sha256.Sum256([]byte(u.token))
-	u.ath = base64.RawURLEncoding.EncodeToString(sum[:])
+	u.setToken(tok.AccessToken)
 	return nil
+}
+
+// NewUser returns a User holding token, an access token obtained
+// elsewhere and bound to key (a private key), so that Proof and Transport
+// present it. WebID and Pod are left for the caller to fill.
+func NewUser(key jwk.Key, token string) (*User, error) {
+	u := &User{}
+	if err := u.setKey(key); err != nil {
+		return nil, err
+	}
+	u.setToken(token)
+	return u, nil
+}
+
+func (u *User) setKey(key jwk.Key) error {
+	pub, err := key.PublicKey()
+	if err != nil {
+		return err
+	}
+	u.key, u.pub = key, pub
+	return nil
+}
+
+func (u *User) setToken(token string) {
+	sum := sha256.Sum256([]byte(token))
+	u.Token, u.ath = token, base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // proofClaims are the claims of a DPoP proof (RFC 9449 §4.2).
@@ -224,10 +250,9 @@ type proofClaims struct {
 	ATH string `json:"ath,omitempty"`
 }
 
-// proof signs a DPoP proof for method and htu, issued at iat, with a jti
-// of its own; once the user holds a token, the proof carries its ath. It
-// is safe for concurrent use.
-func (u *podUser) proof(method, htu string, iat time.Time) (string, error) {
+// Proof signs a DPoP proof for method and htu, issued at iat, with a jti
+// of its own; once the user holds a token, the proof carries its ath.
+func (u *User) Proof(method, htu string, iat time.Time) (string, error) {
 	payload, err := json.Marshal(proofClaims{JTI: rand.Text(), HTM: method, HTU: htu, IAT: iat.Unix(), ATH: u.ath})
 	if err != nil {
 		return "", err
@@ -261,4 +286,28 @@ func getJSON(ctx context.Context, hc *http.Client, u string, out any) error {
 		return fmt.Errorf("GET %s: %v", u, err)
 	}
 	return nil
+}
+
+// Transport returns a RoundTripper that sends every request through next
+// as u, with the token and a fresh proof, as Solid clients do.
+func (u *User) Transport(next http.RoundTripper) http.RoundTripper {
+	return &transport{u: u, next: next}
+}
+
+type transport struct {
+	u    *User
+	next http.RoundTripper
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	htu := *req.URL
+	htu.RawQuery, htu.Fragment = "", ""
+	proof, err := t.u.Proof(req.Method, htu.String(), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "DPoP "+t.u.Token)
+	req.Header.Set("DPoP", proof)
+	return t.next.RoundTrip(req)
 }
