@@ -16,7 +16,7 @@ import { Session } from '@inrupt/solid-client-authn-node';
 import { WebsocketNotification } from '@inrupt/solid-client-notifications';
 import { randomBytes } from 'node:crypto';
 import { createCredentials } from './creds.mjs';
-import { check, expectStatus, main, step } from './util.mjs';
+import { check, expectStatus, inbox, main, step } from './util.mjs';
 
 const WAIT_MS = 10_000;
 
@@ -30,13 +30,8 @@ main('notifications-gateway.mjs', async (serverUrl) => {
   });
   const topic = `${user.pod}gateway-${randomBytes(4).toString('hex')}.txt`;
 
-  const messages = [];
-  let wake = () => {};
   const socket = new WebsocketNotification(topic, { fetch: session.fetch });
-  socket.on('message', (msg) => {
-    messages.push(msg);
-    wake();
-  });
+  const received = inbox(socket);
   await step('connect: discover the gateway, negotiate, subscribe, open the websocket', () => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not connected after ${WAIT_MS} ms`)), WAIT_MS);
     socket.on('connected', () => { clearTimeout(timer); resolve(); });
@@ -45,24 +40,16 @@ main('notifications-gateway.mjs', async (serverUrl) => {
   }));
 
   /** Waits for the next message, which must be of the given type and state, about the topic. */
-  const expect = (type, state) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} for ${topic} within ${WAIT_MS} ms`)), WAIT_MS);
-    const look = () => {
-      if (messages.length === 0) return;
-      const msg = messages.shift();
-      clearTimeout(timer);
-      wake = () => {};
-      if (msg.type !== type || msg.object !== topic) {
-        reject(new Error(`expected ${type} of ${topic}, received ${JSON.stringify(msg)}`));
-      } else if (state !== undefined && msg.state !== state) {
-        reject(new Error(`${type}: state ${msg.state}, expected the ETag ${state}`));
-      } else {
-        resolve(msg);
-      }
-    };
-    wake = look;
-    look();
-  });
+  const expect = async (type, state) => {
+    const msg = await received.next(WAIT_MS, `no ${type} for ${topic} within ${WAIT_MS} ms`);
+    if (msg.type !== type || msg.object !== topic) {
+      throw new Error(`expected ${type} of ${topic}, received ${JSON.stringify(msg)}`);
+    }
+    if (state !== undefined && msg.state !== state) {
+      throw new Error(`${type}: state ${msg.state}, expected the ETag ${state}`);
+    }
+    return msg;
+  };
 
   const put = (body) => ({ method: 'PUT', headers: { 'content-type': 'text/plain' }, body });
   await step('PUT creates the topic: a Create arrives with its ETag', async () => {

@@ -27,7 +27,7 @@ import { getIri, getIriAll, getSolidDataset, getThingAll } from '@inrupt/solid-c
 import { WebsocketNotification } from '@inrupt/solid-client-notifications';
 import { randomBytes } from 'node:crypto';
 import { createCredentials } from './creds.mjs';
-import { check, expectStatus, main, step } from './util.mjs';
+import { check, expectStatus, inbox, main, step } from './util.mjs';
 
 const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
 const STORAGE_DESCRIPTION = 'http://www.w3.org/ns/solid/terms#storageDescription';
@@ -105,13 +105,8 @@ main('notifications.mjs', async (serverUrl) => {
     return url;
   });
 
-  const messages = [];
-  let wake = () => {};
   const socket = new WebsocketNotification(topic, { fetch: session.fetch });
-  socket.on('message', (msg) => {
-    messages.push(msg);
-    wake();
-  });
+  const received = inbox(socket);
   await step('connect the WebsocketNotification to receiveFrom', () => new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not connected after ${WAIT_MS} ms`)), WAIT_MS);
     socket.on('connected', () => { clearTimeout(timer); resolve(); });
@@ -120,25 +115,16 @@ main('notifications.mjs', async (serverUrl) => {
   }));
 
   /** Waits for the next message, which must be of the given type, about the topic. */
-  const expect = (type) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(
-      `no ${type} for ${topic} within ${WAIT_MS} ms; received nothing more`)), WAIT_MS);
-    const look = () => {
-      if (messages.length === 0) return;
-      const msg = messages.shift();
-      clearTimeout(timer);
-      wake = () => {};
-      if (activityType(msg) !== type) {
-        reject(new Error(`expected ${type}, received ${JSON.stringify(msg)}`));
-      } else if (objectId(msg) !== topic) {
-        reject(new Error(`${type} message's object is ${objectId(msg)}, expected ${topic}: ${JSON.stringify(msg)}`));
-      } else {
-        resolve(msg);
-      }
-    };
-    wake = look;
-    look();
-  });
+  const expect = async (type) => {
+    const msg = await received.next(WAIT_MS, `no ${type} for ${topic} within ${WAIT_MS} ms; received nothing more`);
+    if (activityType(msg) !== type) {
+      throw new Error(`expected ${type}, received ${JSON.stringify(msg)}`);
+    }
+    if (objectId(msg) !== topic) {
+      throw new Error(`${type} message's object is ${objectId(msg)}, expected ${topic}: ${JSON.stringify(msg)}`);
+    }
+    return msg;
+  };
 
   const put = (body) => ({ method: 'PUT', headers: { 'content-type': 'text/plain' }, body });
   await step('PUT creates the topic: a Create arrives', async () => {

@@ -81,3 +81,33 @@ export function main(name, fn, nargs = 1) {
     process.exit(1);
   });
 }
+
+/**
+ * Collects the messages socket emits, in order. next(ms, timeoutMessage)
+ * resolves with the next one, waiting at most ms for it.
+ * @param {{ on(event: 'message', fn: (msg: any) => void): unknown }} socket
+ */
+export function inbox(socket) {
+  const messages = [];
+  let wake = () => {};
+  socket.on('message', (msg) => {
+    messages.push(msg);
+    wake();
+  });
+  return {
+    next: (ms, timeoutMessage) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        wake = () => {};
+        reject(new Error(timeoutMessage));
+      }, ms);
+      const look = () => {
+        if (messages.length === 0) return;
+        clearTimeout(timer);
+        wake = () => {};
+        resolve(messages.shift());
+      };
+      wake = look;
+      look();
+    }),
+  };
+}
