@@ -523,21 +523,7 @@ func TestServerPatchN3NoMapping(t *testing.T) {
 		{"two bindings", `_:p a solid:InsertDeletePatch; solid:where { ?x ex:name ?n }; solid:inserts { ?x ex:ok true }.`},
 		{"two bindings, one variable unused", `_:p a solid:InsertDeletePatch; solid:where { <#a> ex:name ?n. ?x ex:name ?m }; solid:deletes { <#a> ex:name ?n }.`},
 	}
-	run(t, func(t testing.TB, s *target) {
-		doc := s.newDoc(t, patchFixture)
-		missing := doc + "-missing"
-		for _, tc := range cases {
-			before := s.snapshot(t, doc)
-			r := s.patch(t, doc, mediaN3, n3(tc.patch))
-			if !wantStatus(t, r, http.StatusConflict) {
-				t.Logf("case %q", tc.name)
-			}
-			s.wantUnchanged(t, doc, before, r)
-		}
-		r := s.patch(t, missing, mediaN3, n3(cases[0].patch))
-		wantStatus(t, r, http.StatusConflict)
-		s.wantAbsentAfter(t, missing, r)
-	})
+	run(t, func(t testing.TB, s *target) { s.wantConflicts(t, cases) })
 }
 
 // TestServerPatchN3DeletionsNonEmptyAllTriples checks that a patch deleting
@@ -552,21 +538,27 @@ func TestServerPatchN3DeletionsNonEmptyAllTriples(t *testing.T) {
 		{"absent after binding", `_:p a solid:InsertDeletePatch; solid:where { ?x ex:name "Alice" }; solid:deletes { ?x ex:name "Bob" }.`},
 		{"literal of another datatype", `_:p a solid:InsertDeletePatch; solid:deletes { <#a> ex:name "Alice"@en }.`},
 	}
-	run(t, func(t testing.TB, s *target) {
-		doc := s.newDoc(t, patchFixture)
-		missing := doc + "-missing"
-		for _, tc := range cases {
-			before := s.snapshot(t, doc)
-			r := s.patch(t, doc, mediaN3, n3(tc.patch))
-			if !wantStatus(t, r, http.StatusConflict) {
-				t.Logf("case %q", tc.name)
-			}
-			s.wantUnchanged(t, doc, before, r)
+	run(t, func(t testing.TB, s *target) { s.wantConflicts(t, cases) })
+}
+
+// wantConflicts applies each N3 patch of cases to a fresh fixture
+// document, and the first to a missing one: each must be a conflict (409)
+// that changes nothing and creates nothing.
+func (s *target) wantConflicts(t testing.TB, cases []struct{ name, patch string }) {
+	t.Helper()
+	doc := s.newDoc(t, patchFixture)
+	missing := doc + "-missing"
+	for _, tc := range cases {
+		before := s.snapshot(t, doc)
+		r := s.patch(t, doc, mediaN3, n3(tc.patch))
+		if !wantStatus(t, r, http.StatusConflict) {
+			t.Logf("case %q", tc.name)
 		}
-		r := s.patch(t, missing, mediaN3, n3(cases[0].patch))
-		wantStatus(t, r, http.StatusConflict)
-		s.wantAbsentAfter(t, missing, r)
-	})
+		s.wantUnchanged(t, doc, before, r)
+	}
+	r := s.patch(t, missing, mediaN3, n3(cases[0].patch))
+	wantStatus(t, r, http.StatusConflict)
+	s.wantAbsentAfter(t, missing, r)
 }
 
 // TestServerPatchN3Create checks that PATCH of a missing resource starts
